@@ -1,0 +1,97 @@
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3ClientOptions } from './types.ts';
+
+/** What we need to address objects ourselves (plain `fetch` for bodies, Range reads). */
+export interface ClientInfo {
+  anon: boolean;
+  region: string;
+  /** Custom endpoint without a trailing slash, or undefined for AWS. */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+}
+
+const infos = new WeakMap<S3Client, ClientInfo>();
+
+// The SDK adds these to every request; any one of them makes the browser send a CORS preflight,
+// which a public bucket whose CORS rule lists no allowed headers refuses.
+const PREFLIGHT_HEADERS = ['x-amz-user-agent', 'amz-sdk-request', 'amz-sdk-invocation-id', 'x-amz-checksum-mode'];
+
+const NO_AUTH = 'smithy.api#noAuth';
+
+/**
+ * A client for S3 or an S3-compatible server (pyAFQ: `get_s3_client`). Anonymous clients send unsigned
+ * requests with no header that would force a CORS preflight, so public buckets work from a browser.
+ */
+export function createS3Client(opts: S3ClientOptions = {}): S3Client {
+  const anon = opts.anon ?? !opts.credentials;
+  if (!anon && !opts.credentials) {
+    throw new TypeError('createS3Client: anon=false needs credentials (they are never read from storage).');
+  }
+  const region = opts.region ?? 'us-east-1';
+  const endpoint = opts.endpoint?.replace(/\/+$/, '');
+  const forcePathStyle = opts.forcePathStyle ?? endpoint !== undefined;
+  const client = new S3Client({
+    region,
+    ...(endpoint ? { endpoint } : {}),
+    forcePathStyle,
+    maxAttempts: opts.maxAttempts ?? 4,
+    // Otherwise GetObject asks for checksums with a header that forces a preflight.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    ...(anon
+      ? {
+          credentials: { accessKeyId: '', secretAccessKey: '' },
+          httpAuthSchemeProvider: () => [{ schemeId: NO_AUTH }],
+          httpAuthSchemes: [
+            {
+              schemeId: NO_AUTH,
+              identityProvider: () => async () => ({}),
+              signer: { sign: async (request: unknown) => request },
+            },
+          ],
+        }
+      : { credentials: opts.credentials }),
+  } as S3ClientConfig);
+  if (anon) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) for (const h of PREFLIGHT_HEADERS) delete request.headers[h];
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 's3bidsDropPreflightHeaders' },
+    );
+  }
+  infos.set(client, { anon, region, endpoint, forcePathStyle });
+  return client;
+}
+
+/** How a client made by `createS3Client` addresses objects. */
+export function clientInfo(client: S3Client): ClientInfo {
+  const info = infos.get(client);
+  if (!info) throw new TypeError('This S3 client was not made by createS3Client.');
+  return info;
+}
+
+/** Path-style is required for dotted bucket names over TLS (`openneuro.org`) and for custom endpoints. */
+export function usesPathStyle(info: ClientInfo, bucket: string): boolean {
+  return info.forcePathStyle || bucket.includes('.');
+}
+
+/** Encodes a key for a URL path, keeping `/` and round-tripping spaces, `+`, `%` and unicode exactly. */
+export function encodeKey(key: string): string {
+  return key
+    .split('/')
+    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()))
+    .join('/');
+}
+
+/** The plain HTTP URL of an object, as an unsigned GET would use it. */
+export function objectUrl(client: S3Client, bucket: string, key: string): string {
+  const info = clientInfo(client);
+  const base = info.endpoint ?? `https://s3.${info.region}.amazonaws.com`;
+  if (usesPathStyle(info, bucket)) return `${base}/${encodeURIComponent(bucket)}/${encodeKey(key)}`;
+  const u = new URL(base);
+  u.hostname = `${bucket}.${u.hostname}`;
+  return `${u.origin}/${encodeKey(key)}`;
+}

@@ -1,0 +1,6 @@
+export * from './types.ts';
+export { createS3Client, clientInfo, objectUrl, encodeKey, type ClientInfo } from './client.ts';
+export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';
+export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, type GetOptions } from './object.ts';
+export { assertBucketName } from './bucket-name.ts';
+export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';

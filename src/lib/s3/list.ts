@@ -1,0 +1,109 @@
+import { ListObjectsV2Command, type S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { throwIfAborted } from '../errors/index.ts';
+import { assertBucketName } from './bucket-name.ts';
+import { toS3BIDSError } from './errors.ts';
+import type { ObjectInfo } from './types.ts';
+
+export interface ListOptions {
+  suffix?: string;
+  signal?: AbortSignal;
+  /** List keys after this one (S3 `StartAfter`): lets callers split one prefix into ranges. */
+  startAfter?: string;
+  /** Stop at keys >= this one; with `startAfter` it bounds a key-range partition. */
+  endBefore?: string;
+  /** Called with each page's object count, for progress. */
+  onPage?: (count: number) => void;
+}
+
+export function stripEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+}
+
+function toInfo(o: { Key?: string; Size?: number; ETag?: string; LastModified?: Date }): ObjectInfo {
+  const info: ObjectInfo = { key: o.Key ?? '', size: Number(o.Size ?? 0), etag: stripEtag(o.ETag) };
+  if (o.LastModified) info.lastModified = o.LastModified.toISOString();
+  return info;
+}
+
+async function page(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  token: string | undefined,
+  opts: { delimiter?: string; startAfter?: string; signal?: AbortSignal },
+): Promise<ListObjectsV2CommandOutput> {
+  throwIfAborted(opts.signal);
+  try {
+    return await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
+        ...(token ? { ContinuationToken: token } : opts.startAfter ? { StartAfter: opts.startAfter } : {}),
+      }),
+      opts.signal ? { abortSignal: opts.signal } : {},
+    );
+  } catch (e) {
+    throwIfAborted(opts.signal);
+    throw toS3BIDSError(e, { bucket, prefix });
+  }
+}
+
+/**
+ * Every object under `prefix`, page by page (pyAFQ: `_get_matching_s3_keys`). Keys come back exactly as
+ * stored, in S3's order (UTF-8 byte order).
+ */
+export async function* listKeys(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  opts: ListOptions = {},
+): AsyncGenerator<ObjectInfo> {
+  assertBucketName(bucket);
+  let token: string | undefined;
+  do {
+    const out = await page(client, bucket, prefix, token, opts);
+    const contents = out.Contents ?? [];
+    opts.onPage?.(contents.length);
+    for (const o of contents) {
+      const info = toInfo(o);
+      if (opts.endBefore !== undefined && info.key >= opts.endBefore) return;
+      if (opts.suffix && !info.key.endsWith(opts.suffix)) continue;
+      yield info;
+    }
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+}
+
+/** Collects `listKeys` into an array. */
+export async function listAll(client: S3Client, bucket: string, prefix: string, opts: ListOptions = {}): Promise<ObjectInfo[]> {
+  const out: ObjectInfo[] = [];
+  for await (const o of listKeys(client, bucket, prefix, opts)) out.push(o);
+  return out;
+}
+
+export interface Level {
+  /** Common prefixes ("folders"), each ending in `/`, as full keys. */
+  folders: string[];
+  /** Objects directly at this level. */
+  objects: ObjectInfo[];
+}
+
+/** A one-level (`Delimiter='/'`) listing of `prefix`, all pages. */
+export async function listLevel(
+  client: S3Client,
+  bucket: string,
+  prefix: string,
+  opts: { signal?: AbortSignal } = {},
+): Promise<Level> {
+  assertBucketName(bucket);
+  const level: Level = { folders: [], objects: [] };
+  let token: string | undefined;
+  do {
+    const out = await page(client, bucket, prefix, token, { delimiter: '/', signal: opts.signal });
+    for (const p of out.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(p.Prefix);
+    for (const o of out.Contents ?? []) level.objects.push(toInfo(o));
+    token = out.IsTruncated ? out.NextContinuationToken : undefined;
+  } while (token);
+  return level;
+}

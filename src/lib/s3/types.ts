@@ -1,0 +1,28 @@
+/** One object of a listing: what the planner and the saver need, nothing more. */
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  /** ETag as S3 sends it, without the surrounding quotes. Empty when unknown. */
+  etag: string;
+  /** ISO 8601 time, when the listing gave one. */
+  lastModified?: string;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface S3ClientOptions {
+  /** Unsigned, preflight-free requests (public buckets). Default: true unless credentials are given. */
+  anon?: boolean;
+  region?: string;
+  /** Custom endpoint (MinIO, Ceph, moto, a proxy). Default: AWS. */
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  /** Held in memory only; never stored, logged or put in a URL. */
+  credentials?: Credentials;
+  /** Extra attempts the SDK makes on throttling and 5xx (listing requests). Default 4. */
+  maxAttempts?: number;
+}

@@ -1,0 +1,56 @@
+/**
+ * What the saver needs of a folder. Implemented over a Node path, a browser FileSystemDirectoryHandle
+ * (the user's pick, or OPFS in tests) and a streamed ZIP. Paths are relative, `/`-separated.
+ */
+export interface SaveTarget {
+  readonly kind: 'node' | 'directory-handle' | 'zip';
+  /** Size of an existing file, or undefined when there is none. */
+  stat(path: string): Promise<{ size: number } | undefined>;
+  readText(path: string): Promise<string | undefined>;
+  /** Writes a small file whole (manifest, generated JSON); replaces it only once fully written. */
+  writeText(path: string, text: string): Promise<void>;
+  /** A stream into `path` (parents created); `append` keeps existing bytes, for resuming. */
+  openWrite(path: string, opts: { append: boolean }): Promise<WritableStream<Uint8Array>>;
+  /** Renames a complete file into place, replacing what is there. */
+  move(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+}
+
+/** A Node folder path, a browser directory handle, or any SaveTarget. */
+export type DirectoryTarget = string | FileSystemDirectoryHandle | SaveTarget;
+
+export interface ActiveTransfer {
+  localPath: string;
+  bytesDone: number;
+  size: number;
+}
+
+export interface DownloadProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  filesDone: number;
+  filesSkipped: number;
+  filesFailed: number;
+  filesTotal: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  /** Undefined until a rate is known. */
+  etaSeconds: number | undefined;
+  active: ActiveTransfer[];
+}
+
+export interface DownloadControl {
+  onProgress?: (p: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export type EntryStatus = 'downloaded' | 'skipped' | 'failed' | 'generated' | 'refused' | 'aborted';
+
+export interface DownloadReport {
+  downloaded: number;
+  skipped: number;
+  failed: { key: string; localPath: string; reason: string }[];
+  bytes: number;
+  aborted: boolean;
+  entries: { localPath: string; action: string; status: EntryStatus }[];
+}

@@ -1,0 +1,146 @@
+// Starts a real S3-compatible server (moto) on a free loopback port for one test file.
+// A test that needs it fails (never skips) when moto_server is missing.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  S3Client,
+  CreateBucketCommand,
+  PutBucketCorsCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+
+export interface Moto {
+  endpoint: string;
+  port: number;
+  /** A signed client for setting up fixtures (moto accepts any keys). */
+  admin: S3Client;
+  logFile: string;
+  createBucket(name: string, opts?: { public?: boolean; cors?: boolean }): Promise<void>;
+  put(bucket: string, key: string, body: PutObjectCommandInput['Body'], opts?: { public?: boolean; contentType?: string }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const ADMIN_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ port, host }, () => {
+      sock.destroy();
+      resolve(true);
+    });
+    sock.on('error', () => resolve(false));
+  });
+}
+
+export function motoAvailable(): boolean {
+  return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+}
+
+async function launch(port: number, logFile: string): Promise<ChildProcess> {
+  // Logs go to a file: moto logs every request under a lock, and an undrained pipe deadlocks it.
+  const fd = openSync(logFile, 'a');
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+  });
+  closeSync(fd);
+  let exited: number | null = null;
+  let spawnError: Error | undefined;
+  child.on('exit', (code) => (exited = code ?? -1));
+  child.on('error', (e) => (spawnError = e));
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (spawnError)
+      throw new Error(
+        `moto_server could not be started (${spawnError.message}). Install it: pip install "moto[server]" (see README).`,
+      );
+    if (exited !== null) throw new Error(`moto_server exited with code ${exited}; see ${logFile}`);
+    if (await portOpen(port)) return child;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`moto_server did not open port ${port} within 20 s; see ${logFile}`);
+}
+
+export async function startMoto(): Promise<Moto> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 's3bids-moto-'));
+  const logFile = join(dir, 'moto.log');
+  const child = await launch(port, logFile);
+  const endpoint = `http://127.0.0.1:${port}`;
+  const admin = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: ADMIN_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const stopChild = (c: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (c.exitCode !== null || c.signalCode !== null) return resolve();
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+      setTimeout(() => c.kill('SIGKILL'), 2000).unref();
+    });
+  return {
+    endpoint,
+    port,
+    admin,
+    logFile,
+    async createBucket(name, opts = {}) {
+      const pub = opts.public ?? true;
+      await admin.send(new CreateBucketCommand({ Bucket: name, ...(pub ? { ACL: 'public-read' } : {}) }));
+      if (opts.cors ?? true) {
+        // As public buckets set it: GET/HEAD from any origin, no allowed request headers.
+        await admin.send(
+          new PutBucketCorsCommand({
+            Bucket: name,
+            CORSConfiguration: {
+              CORSRules: [
+                {
+                  AllowedOrigins: ['*'],
+                  AllowedMethods: ['GET', 'HEAD'],
+                  ExposeHeaders: ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Last-Modified', 'Content-Type'],
+                  MaxAgeSeconds: 3000,
+                },
+              ],
+            },
+          }),
+        );
+      }
+    },
+    async put(bucket, key, body, opts = {}) {
+      await admin.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: body,
+          ...(opts.public ?? true ? { ACL: 'public-read' } : {}),
+          ...(opts.contentType ? { ContentType: opts.contentType } : {}),
+        }),
+      );
+    },
+    async stop() {
+      admin.destroy();
+      await stopChild(child);
+    },
+  };
+}
