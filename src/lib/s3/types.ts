@@ -26,3 +26,19 @@ export interface S3ClientOptions {
   /** Extra attempts the SDK makes on throttling and 5xx (listing requests). Default 4. */
   maxAttempts?: number;
 }
+
+/** Everything under a study prefix, as one listing pass (or its cached copy) found it. */
+export interface StudyListing {
+  endpoint: string;
+  bucket: string;
+  /** Normalised: no leading or trailing `/`; '' is the bucket root. */
+  prefix: string;
+  /** One-level (`Delimiter='/'`) view of the prefix: folder names relative to the prefix, ending in `/`. */
+  topFolders: string[];
+  /** Objects directly under the prefix. */
+  topObjects: ObjectInfo[];
+  /** Every key under the prefix, in S3's order (UTF-8 byte order). */
+  keys: ObjectInfo[];
+  /** ISO time the listing finished. */
+  listedAt: string;
+}
