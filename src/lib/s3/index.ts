@@ -4,3 +4,4 @@ export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level }
 export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, type GetOptions } from './object.ts';
 export { assertBucketName } from './bucket-name.ts';
 export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
+export { listStudy, compareKeys, normalisePrefix, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
