@@ -60,6 +60,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/support/build-app.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -1,0 +1,128 @@
+// The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
+// Credentials never appear here; nothing that reads them is in this file.
+
+export type Filter =
+  | { column: string; kind: 'range'; min?: number; max?: number }
+  | { column: string; kind: 'pick'; values: string[] }
+  | { column: string; kind: 'text'; contains: string };
+
+export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
+export type DerivsMode = 'all' | 'none' | 'some';
+export type TopLevelMode = 'default' | 'all' | 'none' | 'some';
+
+export interface ViewQuery {
+  /** What the user pasted or picked, as `parseLocation` reads it. */
+  study?: string;
+  endpoint?: string;
+  region?: string;
+  pathStyle?: boolean;
+  filters: Filter[];
+  sort?: { column: string; dir: 'asc' | 'desc' };
+  mode: SelectionMode;
+  /** Subjects picked by hand. */
+  ids: string[];
+  /** Random subset: how many, which seed, and whether drawn from the filtered rows only. */
+  n: number;
+  seed?: number;
+  fromFiltered: boolean;
+  derivs: DerivsMode;
+  pipelines: string[];
+  suffix: string;
+  include: string[];
+  exclude: string[];
+  top: TopLevelMode;
+  topNames: string[];
+}
+
+export const DEFAULT_QUERY: ViewQuery = {
+  filters: [],
+  mode: 'random',
+  ids: [],
+  n: 1,
+  fromFiltered: false,
+  derivs: 'none',
+  pipelines: [],
+  suffix: '',
+  include: [],
+  exclude: [],
+  top: 'default',
+  topNames: [],
+};
+
+const list = (v: string | null) => (v ? v.split(',').filter(Boolean) : []);
+
+function parseFilters(v: string | null): Filter[] {
+  if (!v) return [];
+  try {
+    const parsed: unknown = JSON.parse(v);
+    if (!Array.isArray(parsed)) return [];
+    return parsed.filter((f): f is Filter => {
+      if (!f || typeof f !== 'object' || typeof f.column !== 'string') return false;
+      if (f.kind === 'range') return (f.min === undefined || typeof f.min === 'number') && (f.max === undefined || typeof f.max === 'number');
+      if (f.kind === 'pick') return Array.isArray(f.values) && f.values.every((x: unknown) => typeof x === 'string');
+      return f.kind === 'text' && typeof f.contains === 'string';
+    });
+  } catch {
+    return []; // A hand-edited URL with broken JSON loses its filters, not the whole view.
+  }
+}
+
+function oneOf<T extends string>(v: string | null, allowed: readonly T[], fallback: T): T {
+  return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+/** Reads a URL hash (`#study=…&seed=42`, with or without the `#`). Unknown or broken values fall back to defaults. */
+export function decodeQuery(hash: string): ViewQuery {
+  const p = new URLSearchParams(hash.replace(/^#\/?\??/, ''));
+  const q: ViewQuery = { ...DEFAULT_QUERY, filters: parseFilters(p.get('filters')) };
+  const study = p.get('study');
+  if (study) q.study = study;
+  const endpoint = p.get('endpoint');
+  if (endpoint) q.endpoint = endpoint;
+  const region = p.get('region');
+  if (region) q.region = region;
+  if (p.has('pathStyle')) q.pathStyle = p.get('pathStyle') === '1';
+  const sort = /^(.*):(asc|desc)$/.exec(p.get('sort') ?? '');
+  if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as 'asc' | 'desc' };
+  q.mode = oneOf(p.get('mode'), ['all', 'hand', 'filter', 'random'] as const, DEFAULT_QUERY.mode);
+  q.ids = list(p.get('ids'));
+  const n = Number(p.get('n'));
+  if (Number.isInteger(n) && n >= 1) q.n = n;
+  const seedText = p.get('seed');
+  const seed = Number(seedText);
+  if (seedText !== null && seedText !== '' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) q.seed = seed;
+  q.fromFiltered = p.get('fromFiltered') === '1';
+  q.derivs = oneOf(p.get('derivs'), ['all', 'none', 'some'] as const, DEFAULT_QUERY.derivs);
+  q.pipelines = list(p.get('pipelines'));
+  q.suffix = p.get('suffix') ?? '';
+  q.include = p.getAll('include').filter(Boolean);
+  q.exclude = p.getAll('exclude').filter(Boolean);
+  q.top = oneOf(p.get('top'), ['default', 'all', 'none', 'some'] as const, DEFAULT_QUERY.top);
+  q.topNames = list(p.get('topNames'));
+  return q;
+}
+
+/** Writes the view as a URL hash (with `#`), leaving defaults out so shared links stay short. */
+export function encodeQuery(q: ViewQuery): string {
+  const p = new URLSearchParams();
+  if (q.study) p.set('study', q.study);
+  if (q.endpoint) p.set('endpoint', q.endpoint);
+  if (q.region) p.set('region', q.region);
+  if (q.pathStyle !== undefined) p.set('pathStyle', q.pathStyle ? '1' : '0');
+  if (q.filters.length) p.set('filters', JSON.stringify(q.filters));
+  if (q.sort) p.set('sort', `${q.sort.column}:${q.sort.dir}`);
+  if (q.mode !== DEFAULT_QUERY.mode) p.set('mode', q.mode);
+  if (q.ids.length) p.set('ids', q.ids.join(','));
+  if (q.n !== DEFAULT_QUERY.n) p.set('n', String(q.n));
+  if (q.seed !== undefined) p.set('seed', String(q.seed));
+  if (q.fromFiltered) p.set('fromFiltered', '1');
+  if (q.derivs !== DEFAULT_QUERY.derivs) p.set('derivs', q.derivs);
+  if (q.pipelines.length) p.set('pipelines', q.pipelines.join(','));
+  if (q.suffix) p.set('suffix', q.suffix);
+  for (const g of q.include) p.append('include', g);
+  for (const g of q.exclude) p.append('exclude', g);
+  if (q.top !== DEFAULT_QUERY.top) p.set('top', q.top);
+  if (q.topNames.length) p.set('topNames', q.topNames.join(','));
+  const s = p.toString();
+  return s ? `#${s}` : '';
+}

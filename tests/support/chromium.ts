@@ -1,0 +1,101 @@
+// Debian's Chromium driven by playwright-core, for end-to-end tests of the built app.
+// A fresh user-data-dir per launch keeps the HTTP cache, OPFS and IndexedDB from leaking between runs.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface Chromium {
+  context: BrowserContext;
+  page: Page;
+  /** Messages the page logged as errors, and uncaught exceptions: tests assert there are none. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Launches Chromium at 1280×800. `pickedFolder` names the OPFS folder that `showDirectoryPicker`
+ * returns instead of opening a dialog, so the app's real save code runs headless.
+ */
+export async function launchChromium(opts: { pickedFolder?: string; viewport?: { width: number; height: number } } = {}): Promise<Chromium> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 's3bids-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+  });
+  await context.addInitScript((folder: string) => {
+    const w = window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> };
+    w.showDirectoryPicker = async () => {
+      const root = await navigator.storage.getDirectory();
+      return root.getDirectoryHandle(folder, { create: true });
+    };
+  }, opts.pickedFolder ?? 'picked');
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return {
+    context,
+    page,
+    pageErrors,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OpfsFile {
+  size: number;
+  sha256: string;
+}
+
+/** Every file under an OPFS folder (recursively), by `/`-separated path, with its size and SHA-256. */
+export async function readOpfsTree(page: Page, folder: string): Promise<Record<string, OpfsFile>> {
+  return page.evaluate(async (name: string) => {
+    const out: Record<string, { size: number; sha256: string }> = {};
+    const root = await navigator.storage.getDirectory();
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await root.getDirectoryHandle(name);
+    } catch {
+      return out;
+    }
+    const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    async function walk(d: FileSystemDirectoryHandle, base: string): Promise<void> {
+      // entries() is in Chromium's implementation but not yet in TypeScript's DOM lib.
+      for await (const [entryName, handle] of (d as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
+        const path = base ? `${base}/${entryName}` : entryName;
+        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, path);
+        else {
+          const file = await (handle as FileSystemFileHandle).getFile();
+          out[path] = { size: file.size, sha256: hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())) };
+        }
+      }
+    }
+    await walk(dir, '');
+    return out;
+  }, folder);
+}
+
+/** Removes an OPFS folder, so a test starts from an empty pick. */
+export async function clearOpfs(page: Page, folder: string): Promise<void> {
+  await page.evaluate(async (name: string) => {
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(name, { recursive: true }).catch(() => undefined);
+  }, folder);
+}
