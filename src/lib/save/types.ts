@@ -14,6 +14,12 @@ export interface SaveTarget {
   /** Renames a complete file into place, replacing what is there. */
   move(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
+  /** Reads a file back as a stream (hashing a partial file before resuming it). */
+  openRead?(path: string): Promise<ReadableStream<Uint8Array> | undefined>;
+  /** Called once when a run ends (a ZIP writes its central directory). */
+  finish?(): Promise<void>;
+  /** Writes must happen one file at a time (a ZIP stream). */
+  readonly sequential?: boolean;
 }
 
 /** A Node folder path, a browser directory handle, or any SaveTarget. */

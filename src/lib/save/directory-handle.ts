@@ -1,0 +1,126 @@
+// A browser folder: the user's pick (showDirectoryPicker) or an OPFS directory.
+import { S3BIDSError } from '../errors/index.ts';
+import { splitPath } from './paths.ts';
+import type { SaveTarget } from './types.ts';
+
+/** Chromium's FileSystemFileHandle.move, not yet in lib.dom. */
+type Movable = FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
+
+const isMissing = (e: unknown) => {
+  const name = (e as { name?: string })?.name;
+  return name === 'NotFoundError' || name === 'TypeMismatchError';
+};
+
+function storageError(what: string, path: string, cause: unknown): S3BIDSError {
+  const name = (cause as { name?: string })?.name ?? '';
+  const hint =
+    name === 'QuotaExceededError'
+      ? 'The disk (or the browser storage quota) is full.'
+      : name === 'NotAllowedError'
+        ? 'The browser no longer allows writing to this folder: choose it again.'
+        : name === 'NotFoundError'
+          ? 'The folder was moved or deleted: choose it again.'
+          : 'Check the folder still exists and is writable.';
+  return new S3BIDSError('Storage', `Could not ${what} "${path}" (${name || String(cause)}). ${hint}`, { cause });
+}
+
+export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarget {
+  // Folder handles are looked up once per path: thousands of small files share a few folders.
+  const dirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+  const dirFor = (parts: string[], create: boolean): Promise<FileSystemDirectoryHandle> => {
+    if (parts.length === 0) return Promise.resolve(root);
+    const id = parts.join('/');
+    const known = dirs.get(id);
+    if (known) return known;
+    const p = dirFor(parts.slice(0, -1), create).then((parent) => parent.getDirectoryHandle(parts[parts.length - 1]!, { create }));
+    // Only folders that exist are remembered; a failed lookup may succeed once created.
+    dirs.set(id, p);
+    p.catch(() => dirs.delete(id));
+    return p;
+  };
+  const fileHandle = async (path: string, create: boolean) => {
+    const { dirs: parts, name } = splitPath(path);
+    const dir = await dirFor(parts, create);
+    return { dir, name, file: await dir.getFileHandle(name, { create }) };
+  };
+  const existing = async (path: string) => {
+    try {
+      return await fileHandle(path, false);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw storageError('read', path, e);
+    }
+  };
+  const forgetDirsUnder = () => dirs.clear();
+
+  return {
+    kind: 'directory-handle',
+    async stat(path) {
+      const h = await existing(path);
+      if (!h) return undefined;
+      return { size: (await h.file.getFile()).size };
+    },
+    async readText(path) {
+      const h = await existing(path);
+      return h ? (await h.file.getFile()).text() : undefined;
+    },
+    async writeText(path, text) {
+      try {
+        // A writable writes to a swap file and replaces the file atomically on close().
+        const { file } = await fileHandle(path, true);
+        const w = await file.createWritable();
+        await w.write(text);
+        await w.close();
+      } catch (e) {
+        throw storageError('write', path, e);
+      }
+    },
+    async openWrite(path, { append }) {
+      try {
+        const { file } = await fileHandle(path, true);
+        const w = await file.createWritable({ keepExistingData: append });
+        if (append) await w.seek((await file.getFile()).size);
+        return w as WritableStream<Uint8Array>;
+      } catch (e) {
+        throw storageError('open for writing', path, e);
+      }
+    },
+    async move(from, to) {
+      const src = await existing(from);
+      if (!src) throw storageError('move', from, new DOMException('missing', 'NotFoundError'));
+      const { dirs: parts, name } = splitPath(to);
+      try {
+        const dest = await dirFor(parts, true);
+        const movable = src.file as Movable;
+        if (typeof movable.move === 'function') {
+          try {
+            await movable.move(dest, name);
+            return;
+          } catch (e) {
+            // Some folders (or older browsers) refuse a move: fall through to a copy.
+            if ((e as { name?: string })?.name === 'QuotaExceededError') throw e;
+          }
+        }
+        const out = await (await dest.getFileHandle(name, { create: true })).createWritable();
+        await (await src.file.getFile()).stream().pipeTo(out);
+        await src.dir.removeEntry(src.name);
+      } catch (e) {
+        throw storageError('move into place', to, e);
+      }
+    },
+    async remove(path) {
+      const h = await existing(path);
+      if (!h) return;
+      try {
+        await h.dir.removeEntry(h.name);
+      } catch (e) {
+        if (!isMissing(e)) throw storageError('remove', path, e);
+        forgetDirsUnder();
+      }
+    },
+    async openRead(path) {
+      const h = await existing(path);
+      return h ? ((await h.file.getFile()).stream() as ReadableStream<Uint8Array>) : undefined;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Runs a DownloadPlan into a SaveTarget: a bounded pool of streamed transfers, a manifest, a report.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DownloadPlan, PlanEntry } from '../bids/types.ts';
+import { clientInfo } from '../s3/index.ts';
+import { decideAction } from './annotate.ts';
+import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
+import { unsafePathReason } from './paths.ts';
+import { ProgressTracker } from './progress.ts';
+import { transferFile, type TransferContext } from './transfer.ts';
+import type { DownloadControl, DownloadReport, EntryStatus, SaveTarget } from './types.ts';
+
+/** A browser opens at most six HTTP/1.1 connections per host; more queued requests only wait. */
+export const DEFAULT_CONCURRENCY = 6;
+
+export interface ExecuteOptions {
+  client: S3Client;
+  plan: DownloadPlan;
+  target: SaveTarget;
+  control?: DownloadControl;
+  concurrency?: number;
+  /** Check MD5 of single-part ETags. Sizes are always checked. */
+  verify?: boolean;
+  /** Failed attempts per file before it is reported failed. Default 5. */
+  retries?: number;
+  /** Study description stored in the manifest (never credentials). */
+  manifestMeta?: ManifestMeta;
+  /** A body silent this long is aborted and resumed. Default 30 s. */
+  stallMs?: number;
+  /** First backoff step; doubles per failure up to retryMaxMs. Defaults 250 ms and 15 s. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Progress callback interval. Default 200 ms. */
+  progressIntervalMs?: number;
+}
+
+type Row = DownloadReport['entries'][number];
+
+export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport> {
+  const { client, plan, target } = opts;
+  const signal = opts.control?.signal;
+  const manifest = await readManifest(target);
+  const info = clientInfo(client);
+  manifest.study = {
+    ...opts.manifestMeta,
+    ...(info.endpoint ? { endpoint: info.endpoint } : {}),
+    bucket: plan.bucket,
+    prefix: plan.prefix,
+  };
+  const writer = new ManifestWriter(target, manifest);
+  const progress = new ProgressTracker(opts.control?.onProgress, opts.progressIntervalMs ?? 200);
+  const report: DownloadReport = { downloaded: 0, skipped: 0, failed: [], bytes: 0, aborted: false, entries: [] };
+  const rows: Row[] = plan.entries.map((e) => ({ localPath: e.localPath, action: e.action, status: 'aborted' as EntryStatus }));
+
+  const fail = (i: number, e: PlanEntry, reason: string, status: EntryStatus = 'failed') => {
+    rows[i]!.status = status;
+    report.failed.push({ key: e.key ?? '', localPath: e.localPath, reason });
+  };
+
+  progress.filesTotal = plan.entries.length;
+  const work: number[] = [];
+  plan.entries.forEach((e, i) => {
+    const unsafe = e.refused ?? unsafePathReason(e.localPath);
+    if (unsafe) {
+      fail(i, e, `Not saved: ${unsafe}.`, 'refused');
+      progress.filesFailed++;
+    } else if (e.action === 'skip') {
+      rows[i]!.status = 'skipped';
+      report.skipped++;
+      progress.skipped(e.size, false);
+    } else {
+      if (e.action !== 'generate') progress.bytesTotal += e.size;
+      work.push(i);
+    }
+  });
+
+  const ctx: TransferContext = {
+    client,
+    bucket: plan.bucket,
+    target,
+    manifest: writer,
+    progress,
+    signal,
+    verify: opts.verify ?? false,
+    retries: opts.retries ?? 5,
+    stallMs: opts.stallMs ?? 30_000,
+    retryBaseMs: opts.retryBaseMs ?? 250,
+    retryMaxMs: opts.retryMaxMs ?? 15_000,
+  };
+
+  const runOne = async (i: number) => {
+    const e = plan.entries[i]!;
+    if (e.action === 'generate') {
+      try {
+        await target.writeText(e.localPath, e.content ?? '');
+        rows[i]!.status = 'generated';
+        progress.end(e.localPath, 'done', 0);
+      } catch (err) {
+        fail(i, e, (err as Error).message);
+        progress.end(e.localPath, 'failed', 0);
+      }
+      return;
+    }
+    if (e.key === undefined) {
+      fail(i, e, 'Not saved: the entry has neither an S3 key nor generated content.');
+      progress.filesFailed++;
+      return;
+    }
+    // The plan may predate this folder's contents: a file already complete is skipped, unless forced.
+    if (e.action === 'download') {
+      const local = await target.stat(e.localPath).catch(() => undefined);
+      if (decideAction(e, local, manifest.files[e.localPath], false) === 'skip') {
+        rows[i]!.status = 'skipped';
+        report.skipped++;
+        progress.skipped(e.size, true);
+        return;
+      }
+    }
+    progress.begin(e.localPath, e.size, 0);
+    const out = await transferFile(ctx, { ...e, key: e.key });
+    if (out.status === 'downloaded') {
+      rows[i]!.status = 'downloaded';
+      report.downloaded++;
+      progress.end(e.localPath, 'done', e.size);
+    } else if (out.status === 'failed') {
+      fail(i, e, out.reason);
+      progress.end(e.localPath, 'failed', e.size);
+    } else progress.end(e.localPath, 'aborted', e.size);
+  };
+
+  const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
+  let next = 0;
+  const worker = async () => {
+    // No new file starts once the user cancels.
+    while (!signal?.aborted && next < work.length) await runOne(work[next++]!);
+  };
+  progress.start();
+  try {
+    await Promise.all(Array.from({ length: Math.min(width, work.length) }, worker));
+  } finally {
+    progress.stop();
+    const errors = await writer.close();
+    await target.finish?.().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0)
+      report.failed.push({ key: '', localPath: '.s3bids/manifest.json', reason: `The manifest could not be saved: ${String((errors[0] as Error)?.message ?? errors[0])}` });
+  }
+  report.bytes = progress.netBytes;
+  report.aborted = signal?.aborted ?? false;
+  report.entries = rows;
+  return report;
+}

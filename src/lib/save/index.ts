@@ -1,0 +1,8 @@
+export * from './types.ts';
+export { executePlan, DEFAULT_CONCURRENCY, type ExecuteOptions } from './executor.ts';
+export { annotatePlan, decideAction, type AnnotateOptions } from './annotate.ts';
+export { readManifest, serializeManifest, type Manifest, type ManifestMeta, type ManifestFile, type ManifestPartial } from './manifest.ts';
+export { unsafePathReason, MANIFEST_PATH, PARTIAL_DIR, APP_DIR } from './paths.ts';
+export { toSaveTarget } from './target.ts';
+export { directoryHandleTarget } from './directory-handle.ts';
+export { isSinglePartEtag } from './transfer.ts';

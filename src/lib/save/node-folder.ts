@@ -1,0 +1,80 @@
+// A folder on a Node file system. Loaded only through a dynamic import, so browser bundles never see node:fs.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve, sep } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { S3BIDSError } from '../errors/index.ts';
+import type { SaveTarget } from './types.ts';
+
+function storageError(what: string, path: string, cause: unknown): S3BIDSError {
+  const reason = (cause as { code?: string })?.code ?? String(cause);
+  return new S3BIDSError('Storage', `Could not ${what} "${path}" (${reason}). Check the folder exists, is writable and has space.`, { cause });
+}
+
+export function nodeFolderTarget(root: string): SaveTarget {
+  const base = resolve(root);
+  const abs = (p: string) => {
+    const full = resolve(base, ...p.split('/'));
+    // Belt and braces: paths are validated before they get here.
+    if (full !== base && !full.startsWith(base + sep)) throw new S3BIDSError('UnsafePath', `"${p}" would leave the folder.`);
+    return full;
+  };
+  return {
+    kind: 'node',
+    async stat(p) {
+      try {
+        const s = await stat(abs(p));
+        return s.isFile() ? { size: s.size } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async readText(p) {
+      try {
+        return await readFile(abs(p), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    async writeText(p, text) {
+      const full = abs(p);
+      const tmp = `${full}.${process.pid}.${Date.now()}.tmp`;
+      try {
+        await mkdir(dirname(full), { recursive: true });
+        await writeFile(tmp, text);
+        await rename(tmp, full);
+      } catch (e) {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        throw storageError('write', p, e);
+      }
+    },
+    async openWrite(p, { append }) {
+      const full = abs(p);
+      try {
+        await mkdir(dirname(full), { recursive: true });
+      } catch (e) {
+        throw storageError('create the folder for', p, e);
+      }
+      return Writable.toWeb(createWriteStream(full, { flags: append ? 'a' : 'w' })) as WritableStream<Uint8Array>;
+    },
+    async move(from, to) {
+      try {
+        await mkdir(dirname(abs(to)), { recursive: true });
+        await rename(abs(from), abs(to));
+      } catch (e) {
+        throw storageError('move into place', to, e);
+      }
+    },
+    async remove(p) {
+      await rm(abs(p), { force: true });
+    },
+    async openRead(p) {
+      try {
+        await stat(abs(p));
+      } catch {
+        return undefined;
+      }
+      return Readable.toWeb(createReadStream(abs(p))) as unknown as ReadableStream<Uint8Array>;
+    },
+  };
+}

@@ -1,0 +1,247 @@
+// One file, from S3 into `.s3bids/partial/` and then into place: streamed, resumed, retried, verified.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createMD5, type IHasher } from 'hash-wasm';
+import type { PlanEntry } from '../bids/types.ts';
+import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
+import { getObject, networkError } from '../s3/index.ts';
+import type { ManifestWriter } from './manifest.ts';
+import { partialPath } from './paths.ts';
+import type { ProgressTracker } from './progress.ts';
+import type { SaveTarget } from './types.ts';
+
+export interface TransferContext {
+  client: S3Client;
+  bucket: string;
+  target: SaveTarget;
+  manifest: ManifestWriter;
+  progress: ProgressTracker;
+  signal: AbortSignal | undefined;
+  verify: boolean;
+  retries: number;
+  stallMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export type TransferOutcome = { status: 'downloaded' } | { status: 'aborted' } | { status: 'failed'; reason: string };
+
+type S3Entry = PlanEntry & { key: string };
+
+export const isSinglePartEtag = (etag: string) => /^[0-9a-f]{32}$/i.test(etag);
+
+const STORAGE_ERRORS = new Set(['QuotaExceededError', 'NotAllowedError', 'NotFoundError', 'InvalidStateError', 'NoModificationAllowedError']);
+const STORAGE_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'ENOENT', 'EISDIR', 'ENOTDIR', 'EDQUOT']);
+
+function isStorageFailure(e: unknown): boolean {
+  const err = e as { name?: string; code?: string };
+  return STORAGE_ERRORS.has(err?.name ?? '') || STORAGE_CODES.has(err?.code ?? '') || isS3BIDSError(e, 'Storage');
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Exponential backoff with equal jitter: never zero, never in lockstep with other files. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number): number {
+  const cap = Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  return cap / 2 + Math.random() * (cap / 2);
+}
+
+async function hashExisting(target: SaveTarget, path: string, hasher: IHasher): Promise<boolean> {
+  const body = await target.openRead?.(path);
+  if (!body) return false;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return true;
+    hasher.update(value);
+  }
+}
+
+const changed = (bucket: string, e: S3Entry) =>
+  new S3BIDSError('Integrity', `s3://${bucket}/${e.key} changed on S3 since it was listed. Refresh the study and save again.`, { retryable: false });
+
+/** Saves one entry, retrying what can be retried. Never throws. */
+export async function transferFile(ctx: TransferContext, entry: S3Entry): Promise<TransferOutcome> {
+  let failures = 0;
+  for (;;) {
+    if (ctx.signal?.aborted) return { status: 'aborted' };
+    let progressed = false;
+    try {
+      const r = await attempt(ctx, entry, () => (progressed = true));
+      if (r === 'done') return { status: 'downloaded' };
+      if (r === 'aborted') return { status: 'aborted' };
+      continue; // 'again': start over at once (the partial file was dropped for a good reason)
+    } catch (e) {
+      if (ctx.signal?.aborted) return { status: 'aborted' };
+      const err = isS3BIDSError(e) ? e : isStorageFailure(e) ? storage(entry, e) : networkError({ bucket: ctx.bucket, key: entry.key }, e);
+      if (!err.retryable) return { status: 'failed', reason: err.message };
+      // An attempt that saved bytes is progress, not a failure: resuming from there is cheap.
+      if (!progressed) failures++;
+      if (failures > ctx.retries) return { status: 'failed', reason: `${err.message} (gave up after ${failures} attempts)` };
+      const base = isS3BIDSError(e, 'Throttled') ? ctx.retryBaseMs * 4 : ctx.retryBaseMs;
+      await sleep(backoffMs(Math.max(1, failures), base, ctx.retryMaxMs), ctx.signal);
+    }
+  }
+}
+
+function storage(entry: S3Entry, e: unknown): S3BIDSError {
+  return new S3BIDSError('Storage', `Could not write "${entry.localPath}": ${(e as Error)?.message ?? String(e)}. Check the folder and free space.`, {
+    cause: e,
+    retryable: false,
+  });
+}
+
+async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
+  await ctx.target.remove(part);
+  delete ctx.manifest.manifest.partial[entry.localPath];
+  ctx.progress.set(entry.localPath, 0);
+}
+
+async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void): Promise<'done' | 'aborted' | 'again'> {
+  const { target, manifest, progress } = ctx;
+  const part = partialPath(entry.localPath);
+  let have = (await target.stat(part))?.size ?? 0;
+  const rec = manifest.manifest.partial[entry.localPath];
+  // Partial bytes are only reused when they provably came from the listed object version.
+  if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
+    await dropPartial(ctx, entry, part);
+    have = 0;
+  }
+  progress.set(entry.localPath, have);
+  const hasher = ctx.verify && isSinglePartEtag(entry.etag) ? await createMD5() : undefined;
+  if (hasher && have > 0 && !(await hashExisting(target, part, hasher))) {
+    await dropPartial(ctx, entry, part);
+    have = 0;
+    hasher.init();
+  }
+
+  if (have < entry.size || entry.size === 0) {
+    const r = await fetchInto(ctx, entry, part, have, hasher, onBytes);
+    if (r !== 'done') return r;
+  }
+
+  const size = (await target.stat(part))?.size ?? 0;
+  if (size < entry.size)
+    throw new S3BIDSError('Network', `The download of "${entry.localPath}" ended early (${size} of ${entry.size} bytes).`, { retryable: true });
+  if (size > entry.size) {
+    await dropPartial(ctx, entry, part);
+    throw new S3BIDSError('Integrity', `"${entry.localPath}" came out larger than listed; starting it again.`, { retryable: true });
+  }
+  if (hasher) {
+    const md5 = hasher.digest('hex');
+    if (md5 !== entry.etag.toLowerCase()) {
+      await dropPartial(ctx, entry, part);
+      throw new S3BIDSError('Integrity', `"${entry.localPath}" failed its MD5 check (got ${md5}, S3 says ${entry.etag}).`, { retryable: true });
+    }
+  }
+  await target.move(part, entry.localPath);
+  const m = manifest.manifest;
+  delete m.partial[entry.localPath];
+  m.files[entry.localPath] = {
+    key: entry.key,
+    size: entry.size,
+    etag: entry.etag,
+    ...(entry.lastModified ? { lastModified: entry.lastModified } : {}),
+    localPath: entry.localPath,
+    savedAt: new Date().toISOString(),
+  };
+  manifest.flushSoon();
+  return 'done';
+}
+
+/** One HTTP request: the body streams through a byte counter (and MD5) into the partial file. */
+async function fetchInto(
+  ctx: TransferContext,
+  entry: S3Entry,
+  part: string,
+  have: number,
+  hasher: IHasher | undefined,
+  onBytes: () => void,
+): Promise<'done' | 'aborted' | 'again'> {
+  const { target, progress } = ctx;
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort();
+  ctx.signal?.addEventListener('abort', onAbort, { once: true });
+  let last = performance.now();
+  let stalled = false;
+  // A body that sends nothing for stallMs is as good as dead: abort it and resume.
+  const watchdog = setInterval(() => {
+    if (performance.now() - last > ctx.stallMs) {
+      stalled = true;
+      ctl.abort();
+    }
+  }, Math.min(1000, Math.max(50, ctx.stallMs / 4)));
+  const stallError = () =>
+    new S3BIDSError('Network', `No data arrived for "${entry.localPath}" for ${Math.round(ctx.stallMs / 1000)} s.`, { retryable: true });
+  try {
+    let res;
+    try {
+      res = await getObject(ctx.client, ctx.bucket, entry.key, { ...(have > 0 ? { start: have } : {}), signal: ctl.signal });
+    } catch (e) {
+      if (ctx.signal?.aborted) return 'aborted';
+      if (stalled) throw stallError();
+      throw e;
+    }
+    if (have > 0 && res.status !== 206) {
+      // The server ignored the Range: start over rather than append a whole object to a part.
+      await res.body.cancel().catch(() => undefined);
+      await dropPartial(ctx, entry, part);
+      return 'again';
+    }
+    const total = res.totalSize;
+    if ((res.etag && entry.etag && res.etag !== entry.etag) || (total !== undefined && total !== entry.size)) {
+      await res.body.cancel().catch(() => undefined);
+      await dropPartial(ctx, entry, part);
+      throw changed(ctx.bucket, entry);
+    }
+    if (have === 0) {
+      ctx.manifest.manifest.partial[entry.localPath] = { key: entry.key, etag: entry.etag, size: entry.size };
+      ctx.manifest.flushSoon();
+    }
+    const writable = await target.openWrite(part, { append: have > 0 });
+    let got = have;
+    const counter = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        last = performance.now();
+        got += chunk.byteLength;
+        progress.received(chunk.byteLength);
+        progress.set(entry.localPath, got);
+        hasher?.update(chunk);
+        onBytes();
+        c.enqueue(chunk);
+      },
+    });
+    let bodyError: unknown;
+    try {
+      // preventAbort/preventClose: on a failure the writer is closed, not aborted, so its bytes are kept.
+      await res.body.pipeThrough(counter).pipeTo(writable, { preventAbort: true, preventClose: true });
+    } catch (e) {
+      bodyError = e;
+    }
+    try {
+      await writable.close();
+    } catch (e) {
+      bodyError ??= e;
+    }
+    if (ctx.signal?.aborted) return 'aborted';
+    if (stalled) throw stallError();
+    if (bodyError !== undefined) {
+      if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
+      throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
+    }
+    return 'done';
+  } finally {
+    clearInterval(watchdog);
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
+}
