@@ -1,0 +1,71 @@
+import { S3BIDSError } from '../errors/index.ts';
+import type { SubjectKeys } from './keys.ts';
+import { pythonJson } from './plan.ts';
+import { S3BIDSStudy, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
+import { S3BIDSSubject } from './subject.ts';
+import type { PlanEntry } from './types.ts';
+
+export const HBN_SITES = ['Site-SI', 'Site-RU', 'Site-CBIC', 'Site-CUNY'] as const;
+export type HBNSiteName = (typeof HBN_SITES)[number];
+export const HBN_BUCKET = 'fcp-indi';
+export const HBN_PREFIX = 'data/Projects/HBN/MRI';
+
+/** `HBNSite.open` options: a site, and pyAFQ's defaults for the rest. */
+export interface HBNOpenOptions extends Partial<OpenOptions> {
+  /** Required; one of HBN_SITES. Typed optional only so the class keeps its parent's static shape. */
+  site?: string;
+}
+
+/** A subject in the HBN study (pyAFQ `HBNSubject`). */
+export class HBNSubject extends S3BIDSSubject {
+  /** The site at which this subject took part. */
+  get site(): string {
+    return (this.study as HBNSite).site;
+  }
+}
+
+/**
+ * An HBN site (pyAFQ `HBNSite`): not BIDS-compliant, so its derivatives live at
+ * `derivatives/<subject>/<pipeline>/…` and a dataset_description.json is written on download.
+ */
+export class HBNSite extends S3BIDSStudy {
+  readonly site: string;
+
+  protected constructor(init: StudyInit) {
+    super(init);
+    this.site = String(init.extra?.site);
+  }
+
+  static override async open(opts: HBNOpenOptions): Promise<HBNSite> {
+    const site = opts.site;
+    if (!site || !(HBN_SITES as readonly string[]).includes(site))
+      throw new S3BIDSError('InvalidOption', `site must be one of ${HBN_SITES.join(', ')}; got ${JSON.stringify(site)}.`);
+    const root = opts.s3Prefix ?? HBN_PREFIX;
+    const init = await loadStudy(
+      {
+        ...opts,
+        studyId: opts.studyId ?? 'HBN',
+        bucket: opts.bucket ?? HBN_BUCKET,
+        s3Prefix: `${root.replace(/\/+$/, '')}/${site}`,
+      },
+      'hbn',
+      { site },
+    );
+    return new HBNSite(init);
+  }
+
+  protected override makeSubject(id: string, keys: SubjectKeys): S3BIDSSubject {
+    return new HBNSubject(id, this, keys);
+  }
+
+  /** pyAFQ writes this after an HBN download; it wins over any copy on S3. */
+  protected override generatedEntries(subjects: readonly S3BIDSSubject[]): PlanEntry[] {
+    const content = pythonJson({
+      Name: `HBN Study, ${this.site}`,
+      DatasetType: 'raw',
+      Subjects: subjects.map((s) => s.subjectId),
+      BIDSVersion: '1.0.0',
+    });
+    return [{ localPath: 'dataset_description.json', size: new TextEncoder().encode(content).length, etag: '', action: 'generate', content }];
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Keys and prefixes. pyAFQ lost every subject file when the prefix had a leading or trailing `/` and cut
+ * keys with `key.split(prefix)` (bugs 3 and 6 of SPEC §3.6); these helpers are the single place that
+ * does it right.
+ */
+
+/** Leading and trailing `/` removed (`/` alone is the bucket root, ''); inner `//` kept, as keys may hold them. */
+export function normalisePrefix(prefix: string): string {
+  return prefix.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+/** `prefix/rel`, or `rel` at the bucket root. */
+export function joinKey(prefix: string, rel: string): string {
+  return prefix === '' ? rel : `${prefix}/${rel}`;
+}
+
+/** The listing prefix for everything below `prefix` (with its trailing `/`). */
+export function below(prefix: string): string {
+  return prefix === '' ? '' : `${prefix}/`;
+}
+
+/** The key relative to the study: the prefix is removed from the start only, never elsewhere. */
+export function relativeKey(key: string, prefix: string): string | undefined {
+  const head = below(prefix);
+  return key.startsWith(head) ? key.slice(head.length) : undefined;
+}
+
+/** First path segment (the whole string when it has no `/`). */
+export function firstSegment(rel: string): string {
+  const i = rel.indexOf('/');
+  return i < 0 ? rel : rel.slice(0, i);
+}
+
+const SUBJECT = /^sub-([A-Za-z0-9]+)/;
+
+/** `sub-<label>` when a name starts with one (`sub-01`, `sub-01.html`, `sub-01-x`), else undefined. */
+export function subjectIdOf(name: string): string | undefined {
+  const m = SUBJECT.exec(name);
+  return m ? `sub-${m[1]}` : undefined;
+}
+
+/** Whether a key relative to some folder belongs to `subjectId`: its first segment names that subject, not one sharing its start. */
+export function belongsTo(rel: string, subjectId: string): boolean {
+  return subjectIdOf(firstSegment(rel)) === subjectId;
+}
+
+/** Adds `sub-` to a bare participant label. */
+export function asSubjectId(id: string): string {
+  return id.startsWith('sub-') ? id : `sub-${id}`;
+}

@@ -1,0 +1,87 @@
+import { compareCodePoints } from '../select/index.ts';
+import type { ObjectInfo } from '../s3/types.ts';
+import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
+import type { SubjectKeys } from './keys.ts';
+import { localPathFor } from './layout.ts';
+import { relativeKey } from './paths.ts';
+import type { DownloadPlan, PlanEntry } from './types.ts';
+
+/** What the planner needs to know of a study. */
+export interface PlanSource {
+  bucket: string;
+  prefix: string;
+  /** Objects directly under the prefix. */
+  topLevelFiles: readonly ObjectInfo[];
+  /** Files directly inside each pipeline folder (BIDS only). */
+  pipelineFiles: readonly ObjectInfo[];
+  derivativeTypes: readonly string[];
+  /** Files the app writes itself (HBN's dataset_description.json); they win over a copy on S3. */
+  generated: readonly PlanEntry[];
+}
+
+function entryFor(o: ObjectInfo, prefix: string): PlanEntry {
+  const { localPath, refused } = localPathFor(o.key, prefix);
+  const e: PlanEntry = { key: o.key, size: o.size, etag: o.etag, localPath, action: 'download' };
+  if (o.lastModified) e.lastModified = o.lastModified;
+  if (refused) e.refused = refused;
+  return e;
+}
+
+/**
+ * The files a download would write, and where (SPEC §3.3–3.4). Pure: no request, no write.
+ * `scope: 'subject'` is pyAFQ's `S3BIDSSubject.download`: the subjects' files only.
+ */
+export function buildPlan(
+  src: PlanSource,
+  subjects: readonly SubjectKeys[],
+  opts: ResolvedOptions,
+  scope: 'study' | 'subject' = 'study',
+): DownloadPlan {
+  const byPath = new Map<string, PlanEntry>();
+  const add = (e: PlanEntry) => {
+    if (!byPath.has(e.localPath)) byPath.set(e.localPath, e);
+  };
+  for (const g of src.generated) byPath.set(g.localPath, g);
+
+  const pipelines = src.derivativeTypes.filter((p) => pipelineIncluded(p, opts.derivs));
+  for (const s of subjects) {
+    for (const o of s.raw) {
+      const rel = relativeKey(o.key, src.prefix);
+      if (rel !== undefined && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
+    }
+    for (const p of pipelines) {
+      for (const o of s.derivatives[p] ?? []) {
+        const rel = relativeKey(o.key, src.prefix);
+        if (rel !== undefined && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
+      }
+    }
+  }
+  if (scope === 'study') {
+    for (const o of src.topLevelFiles) {
+      const rel = relativeKey(o.key, src.prefix);
+      if (rel !== undefined && topLevelIncluded(rel, opts.modalityAgnostic)) add(entryFor(o, src.prefix));
+    }
+    if (opts.derivsDatasetDescription) {
+      for (const o of src.pipelineFiles) {
+        const rel = relativeKey(o.key, src.prefix);
+        const [, pipeline, name] = rel?.split('/') ?? [];
+        if (name === 'dataset_description.json' && pipeline !== undefined && pipelines.includes(pipeline)) add(entryFor(o, src.prefix));
+      }
+    }
+  }
+  const entries = [...byPath.values()].sort((a, b) => compareCodePoints(a.localPath, b.localPath));
+  return { entries, bucket: src.bucket, prefix: src.prefix };
+}
+
+/**
+ * JSON text as Python's `json.dump` writes it (`", "` and `": "` separators), so the generated file is
+ * byte-identical to pyAFQ's.
+ */
+export function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
