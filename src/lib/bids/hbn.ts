@@ -30,6 +30,7 @@ export class HBNSubject extends S3BIDSSubject {
  */
 export class HBNSite extends S3BIDSStudy {
   readonly site: string;
+  declare readonly subjects: HBNSubject[];
 
   protected constructor(init: StudyInit) {
     super(init);
