@@ -198,8 +198,11 @@ async function fetchInto(
       await dropPartial(ctx, entry, part);
       return 'again';
     }
+    // The ETag names the version; the size only when there is no ETag (a short Content-Length is a
+    // transport fault, caught by the size check after the body).
     const total = res.totalSize;
-    if ((res.etag && entry.etag && res.etag !== entry.etag) || (total !== undefined && total !== entry.size)) {
+    const differs = res.etag && entry.etag ? res.etag !== entry.etag : total !== undefined && total !== entry.size;
+    if (differs) {
       await res.body.cancel().catch(() => undefined);
       await dropPartial(ctx, entry, part);
       throw changed(ctx.bucket, entry);
