@@ -1,0 +1,91 @@
+import type { Column, ColumnKind, TableIssue } from './types.ts';
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/** BIDS says `n/a`; real files also use empty cells, `NA` and `NaN` for the same thing. */
+const MISSING = /^(?:n\/?a|nan)?$/i;
+
+export function isMissing(raw: string): boolean {
+  return raw.length <= 3 && MISSING.test(raw);
+}
+
+/** Decimal numbers only: `0x10`, `Infinity` and `1,5` stay text. */
+export function parseNumber(raw: string): number | null {
+  if (!NUMBER.test(raw)) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** What participants.json says about one column. */
+export interface ColumnMeta {
+  longName?: string;
+  description?: string;
+  units?: string;
+  levels?: Record<string, string>;
+}
+
+/** Reads participants.json leniently: anything malformed is an issue, never an exception. */
+export function readSidecar(sidecar: unknown, issues: TableIssue[]): Map<string, ColumnMeta> {
+  const out = new Map<string, ColumnMeta>();
+  if (sidecar === undefined || sidecar === null) return out;
+  if (!isRecord(sidecar)) {
+    issues.push({ message: 'participants.json is not a JSON object; column descriptions were ignored.' });
+    return out;
+  }
+  for (const [name, entry] of Object.entries(sidecar)) {
+    if (!isRecord(entry)) continue;
+    const meta: ColumnMeta = {};
+    if (typeof entry.LongName === 'string') meta.longName = entry.LongName;
+    if (typeof entry.Description === 'string') meta.description = entry.Description;
+    if (typeof entry.Units === 'string') meta.units = entry.Units;
+    const levels = readLevels(entry.Levels);
+    if (levels) meta.levels = levels;
+    out.set(name, meta);
+  }
+  return out;
+}
+
+function readLevels(levels: unknown): Record<string, string> | undefined {
+  if (Array.isArray(levels)) {
+    const list = levels.filter((l): l is string | number => typeof l === 'string' || typeof l === 'number');
+    return list.length > 0 ? Object.fromEntries(list.map((l) => [String(l), String(l)])) : undefined;
+  }
+  if (!isRecord(levels)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(levels)) {
+    // BIDS allows a level's value to be an object (e.g. with a TermURL); keep its description.
+    out[k] = typeof v === 'string' ? v : isRecord(v) && typeof v.Description === 'string' ? v.Description : k;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * Number when every present value is a number; category when the sidecar gives Levels or the
+ * values are few (at most 20, or at most 5% of rows); text otherwise. A column with no values
+ * at all is a category with nothing in it, so it plots as an empty bar chart.
+ */
+export function inferKind(values: readonly (string | null)[], meta: ColumnMeta | undefined): ColumnKind {
+  if (meta?.levels) return 'category';
+  const distinct = new Set<string>();
+  let allNumbers = true;
+  for (const v of values) {
+    if (v === null) continue;
+    distinct.add(v);
+    if (allNumbers && parseNumber(v) === null) allNumbers = false;
+  }
+  if (distinct.size === 0) return 'category';
+  if (allNumbers) return 'number';
+  return distinct.size <= 20 || distinct.size <= 0.05 * values.length ? 'category' : 'text';
+}
+
+export function makeColumn(name: string, kind: ColumnKind, meta: ColumnMeta | undefined): Column {
+  const col: Column = { name, kind };
+  if (meta?.longName !== undefined) col.longName = meta.longName;
+  if (meta?.description !== undefined) col.description = meta.description;
+  if (meta?.units !== undefined) col.units = meta.units;
+  if (meta?.levels !== undefined) col.levels = meta.levels;
+  return col;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,18 @@
+export { parseParticipants, normaliseParticipantId } from './parse.ts';
+export { applyFilters, sortRows, flagMissing, idsOfRows, findColumn } from './query.ts';
+export { summarise, niceStep } from './summarise.ts';
+export type { SummariseOptions } from './summarise.ts';
+export { parseNumber, isMissing } from './columns.ts';
+export type {
+  Cell,
+  Column,
+  ColumnKind,
+  Row,
+  TableIssue,
+  ParticipantsTable,
+  Filter,
+  SortDirection,
+  Summary,
+  NumberSummary,
+  CategorySummary,
+} from './types.ts';
