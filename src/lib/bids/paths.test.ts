@@ -54,9 +54,10 @@ describe('safe local paths', () => {
     ['sub-01/a:b', /refuse/],
     ['sub-01/a*b', /refuse/],
     ['sub-01/what?', /refuse/],
-    ['sub-01/trailing.', /dot or a space/],
-    ['sub-01/trailing ', /dot or a space/],
+    ['sub-01/trailing.', /space or a dot/],
+    ['sub-01/trailing ', /space or a dot/],
     ['sub-01/CON.txt', /reserved/],
+    ['sub-01/' + 'x'.repeat(256), /255 bytes/],
     ['.s3bids/manifest.json', /reserved/],
     ['', /empty/],
   ])('%j', (p, reason) => {

@@ -4,10 +4,8 @@
  * does it right.
  */
 
-/** Leading and trailing `/` removed (`/` alone is the bucket root, ''); inner `//` kept, as keys may hold them. */
-export function normalisePrefix(prefix: string): string {
-  return prefix.replace(/^\/+/, '').replace(/\/+$/, '');
-}
+// One rule for prefixes everywhere: leading and trailing `/` removed, inner `//` kept.
+export { normalisePrefix } from '../s3/list-study.ts';
 
 /** `prefix/rel`, or `rel` at the bucket root. */
 export function joinKey(prefix: string, rel: string): string {
