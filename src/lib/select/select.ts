@@ -3,7 +3,7 @@ import { sortCodePoints } from './compare.ts';
 import { numpyShuffle } from './shuffle.ts';
 
 /** What `S3BIDSStudy.open({ subjects })` accepts (SPEC §3.1). */
-export type SubjectsSpec = number | number[] | string | string[] | 'all' | undefined;
+export type SubjectsSpec = number | readonly number[] | string | readonly string[] | 'all' | undefined;
 
 export interface Selection {
   /** The chosen subject ids, sorted by code point. */

@@ -65,16 +65,19 @@ function readLevels(levels: unknown): Record<string, string> | undefined {
  */
 export function inferKind(values: readonly (string | null)[], meta: ColumnMeta | undefined): ColumnKind {
   if (meta?.levels) return 'category';
+  const few = Math.max(20, Math.floor(0.05 * values.length));
   const distinct = new Set<string>();
   let allNumbers = true;
   for (const v of values) {
     if (v === null) continue;
-    distinct.add(v);
+    // Past `few` distinct values the exact count no longer matters; stop growing the set.
+    if (distinct.size <= few) distinct.add(v);
     if (allNumbers && parseNumber(v) === null) allNumbers = false;
+    if (!allNumbers && distinct.size > few) break;
   }
   if (distinct.size === 0) return 'category';
   if (allNumbers) return 'number';
-  return distinct.size <= 20 || distinct.size <= 0.05 * values.length ? 'category' : 'text';
+  return distinct.size <= few ? 'category' : 'text';
 }
 
 export function makeColumn(name: string, kind: ColumnKind, meta: ColumnMeta | undefined): Column {
