@@ -1,0 +1,133 @@
+// The whole page's state, composed from small parts, and its round trip through the URL.
+import type { Engine } from './engine.ts';
+import { ParticipantsState } from './participants.svelte.ts';
+import { StudyState } from './study.svelte.ts';
+import { SelectionState } from './selection.svelte.ts';
+import { OptionsState } from './options.svelte.ts';
+import { SaveState, type SaveInput } from './save.svelte.ts';
+import { DEFAULT_QUERY, type ViewQuery } from './query.ts';
+import type { Preset } from '../lib/s3/location.ts';
+
+/** A local demo study, announced by the start command in `demo.json` next to index.html. */
+export interface DemoInfo extends Preset {
+  endpoint?: string;
+}
+
+export class AppState {
+  readonly engine: Engine;
+  readonly participants: ParticipantsState;
+  readonly study: StudyState;
+  readonly selection: SelectionState;
+  readonly options: OptionsState;
+  readonly save: SaveState;
+  demo = $state.raw<DemoInfo | undefined>(undefined);
+  /** Set once the URL has been read, so the first empty state does not overwrite a shared link. */
+  restored = $state(false);
+
+  constructor(engine: Engine) {
+    this.engine = engine;
+    this.participants = new ParticipantsState(engine);
+    this.study = new StudyState(engine, this.participants);
+    this.selection = new SelectionState(
+      engine,
+      () => this.study.subjects,
+      () => this.participants.filteredIds,
+    );
+    this.options = new OptionsState();
+    this.save = new SaveState(engine);
+  }
+
+  /** Reads `demo.json` (written by `npm start`); absent on a static host, which is fine. */
+  async loadDemo(fetchFn: typeof fetch): Promise<DemoInfo | undefined> {
+    try {
+      const res = await fetchFn('demo.json', { cache: 'no-store' });
+      if (!res.ok) return undefined;
+      const d = (await res.json()) as Partial<DemoInfo>;
+      if (typeof d.text !== 'string' || typeof d.label !== 'string') return undefined;
+      this.demo = { id: 'demo', label: d.label, description: d.description ?? 'Local demo study', text: d.text };
+      return this.demo;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The view as it goes into the URL (never credentials). */
+  toQuery(): ViewQuery {
+    const s = this.study;
+    const o = this.options;
+    const sel = this.selection;
+    const q: ViewQuery = {
+      ...DEFAULT_QUERY,
+      filters: this.participants.filters,
+      mode: sel.mode,
+      ids: sel.mode === 'hand' ? [...sel.picked].sort() : [],
+      n: sel.n,
+      fromFiltered: sel.fromFiltered,
+      derivs: o.derivs,
+      pipelines: o.derivs === 'some' ? o.pipelines : [],
+      suffix: o.suffix,
+      include: o.include,
+      exclude: o.exclude,
+      top: o.top,
+      topNames: o.top === 'some' ? o.topNames : [],
+    };
+    if (s.text) q.study = s.text;
+    if (s.overrides.endpoint) q.endpoint = s.overrides.endpoint;
+    if (s.overrides.region) q.region = s.overrides.region;
+    if (s.overrides.forcePathStyle !== undefined) q.pathStyle = s.overrides.forcePathStyle;
+    if (this.participants.sort) q.sort = this.participants.sort;
+    if (sel.seed !== undefined) q.seed = sel.seed;
+    return q;
+  }
+
+  /** Restores a view from the URL: the study opens, then filters and choices apply. */
+  async applyQuery(q: ViewQuery): Promise<void> {
+    const sel = this.selection;
+    sel.mode = q.mode;
+    sel.setPicked(q.ids);
+    sel.n = q.n;
+    sel.seed = q.seed ?? (q.mode === 'random' ? this.engine.drawSeed() : undefined);
+    sel.fromFiltered = q.fromFiltered;
+    const o = this.options;
+    o.derivs = q.derivs;
+    o.pipelines = q.pipelines;
+    o.suffix = q.suffix;
+    o.includeText = q.include.join('\n');
+    o.excludeText = q.exclude.join('\n');
+    o.top = q.top;
+    o.topNames = q.topNames;
+    this.participants.setFilters(q.filters);
+    this.participants.setSort(q.sort);
+    this.restored = true;
+    if (q.study) {
+      await this.study.open(q.study, {
+        ...(q.endpoint ? { endpoint: q.endpoint } : {}),
+        ...(q.region ? { region: q.region } : {}),
+        ...(q.pathStyle !== undefined ? { forcePathStyle: q.pathStyle } : {}),
+      });
+    }
+  }
+
+  /** Opens a study from the picker: filters and hand picks of the previous study no longer apply. */
+  async openStudy(text: string, overrides: Parameters<StudyState['open']>[1] = {}) {
+    this.participants.setFilters([]);
+    this.participants.setSort(undefined);
+    this.selection.setPicked([]);
+    if (this.selection.mode === 'random' && this.selection.seed === undefined) this.selection.newSeed();
+    await this.study.open(text, overrides);
+  }
+
+  /** What the plan needs right now, or undefined while the study is not ready. */
+  planInput(): SaveInput | undefined {
+    const s = this.study;
+    if (s.status !== 'ready' || !s.client || !s.location || !s.listing) return undefined;
+    return {
+      client: s.client,
+      location: s.location,
+      listing: s.listing,
+      subjects: this.selection.ids,
+      seed: this.selection.seed,
+      options: this.options.downloadOptions,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// Turns any failure into words for the screen, with the next step the user can take.
+import { isS3BIDSError } from '../lib/errors/index.ts';
+
+export interface Problem {
+  code: string;
+  title: string;
+  message: string;
+  /** What the page offers next: add credentials, export a script, or try again. */
+  action?: 'credentials' | 'export' | 'retry';
+}
+
+export function describeProblem(e: unknown): Problem {
+  if (isS3BIDSError(e)) {
+    switch (e.code) {
+      case 'NoSuchBucket':
+        return { code: e.code, title: 'No such bucket', message: `${e.message} Check the spelling, or pick a preset.` };
+      case 'AccessDenied':
+        return { code: e.code, title: 'Access denied', message: e.message, action: 'credentials' };
+      case 'Network':
+        return {
+          code: e.code,
+          title: 'This bucket does not allow browser access',
+          message:
+            'The browser could not read from this bucket: either it does not allow browser access (CORS) or the network is down. ' +
+            'If your connection works, use the script export (AWS CLI, s5cmd or pyAFQ) to download this selection instead.',
+          action: 'export',
+        };
+      case 'Throttled':
+        return { code: e.code, title: 'S3 asked us to slow down', message: e.message, action: 'retry' };
+      case 'NotBIDS':
+        return { code: e.code, title: 'Not a BIDS study', message: `${e.message} Check the prefix: it should be the folder holding sub-* folders.` };
+      default:
+        return { code: e.code, title: titleOf(e.code), message: e.message };
+    }
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'Unexpected', title: 'Something went wrong', message: `${message}. Reload the page and try again.`, action: 'retry' };
+}
+
+function titleOf(code: string): string {
+  return code.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+}

@@ -1,0 +1,56 @@
+// What to save of each chosen subject: pipelines, suffix and globs, top-level files (SPEC §3.3).
+import type { DownloadOptions } from '../lib/bids/types.ts';
+import type { DerivsMode, TopLevelMode } from './query.ts';
+
+export const TOP_LEVEL_NAMES = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
+
+const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+
+export class OptionsState {
+  derivs = $state<DerivsMode>('none');
+  pipelines = $state<string[]>([]);
+  suffix = $state('');
+  /** One glob per line. */
+  includeText = $state('');
+  excludeText = $state('');
+  top = $state<TopLevelMode>('default');
+  topNames = $state<string[]>([]);
+  overwrite = $state(false);
+  verify = $state(false);
+
+  get include(): string[] {
+    return lines(this.includeText);
+  }
+  get exclude(): string[] {
+    return lines(this.excludeText);
+  }
+
+  /** Pipelines a choice really includes: pyAFQ matches by name part, so `afq` also takes `afq-extra`. */
+  effectivePipelines(all: readonly string[]): string[] {
+    if (this.derivs === 'all') return [...all];
+    if (this.derivs === 'none') return [];
+    return all.filter((p) => this.pipelines.some((s) => p.includes(s)));
+  }
+
+  togglePipeline(name: string) {
+    this.pipelines = this.pipelines.includes(name) ? this.pipelines.filter((p) => p !== name) : [...this.pipelines, name];
+    this.derivs = 'some';
+  }
+
+  toggleTopName(name: string) {
+    this.topNames = this.topNames.includes(name) ? this.topNames.filter((p) => p !== name) : [...this.topNames, name];
+    this.top = 'some';
+  }
+
+  readonly downloadOptions = $derived.by((): DownloadOptions => {
+    const o: DownloadOptions = { overwrite: this.overwrite, verify: this.verify };
+    o.includeDerivs = this.derivs === 'all' ? true : this.derivs === 'none' ? false : this.pipelines.length ? [...this.pipelines] : false;
+    if (this.top === 'all') o.includeModalityAgnostic = true;
+    else if (this.top === 'none') o.includeModalityAgnostic = false;
+    else if (this.top === 'some') o.includeModalityAgnostic = this.topNames.length ? [...this.topNames] : false;
+    if (this.suffix.trim()) o.suffix = this.suffix.trim();
+    if (this.include.length) o.include = this.include;
+    if (this.exclude.length) o.exclude = this.exclude;
+    return o;
+  });
+}

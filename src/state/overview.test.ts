@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { StudyListing } from '../lib/s3/types.ts';
+import { describePipeline, formatBytes, formatDuration, overviewOf, pipelineTotals } from './overview.ts';
+
+const listing = (prefix: string, keys: [string, number][]): StudyListing => ({
+  endpoint: 'aws',
+  bucket: 'b',
+  prefix,
+  topFolders: [],
+  topObjects: [],
+  keys: keys.map(([k, size]) => ({ key: prefix ? `${prefix}/${k}` : k, size, etag: '' })),
+  listedAt: '2024-01-01T00:00:00Z',
+});
+
+describe('overview figures', () => {
+  it('counts sessions, files and bytes under the prefix', () => {
+    const l = listing('p/q', [
+      ['sub-01/ses-1/anat/a.nii.gz', 10],
+      ['sub-01/ses-2/anat/a.nii.gz', 20],
+      ['sub-02/ses-1/anat/a.nii.gz', 30],
+      ['sub-03/anat/a.nii.gz', 5],
+      ['derivatives/afq/sub-01/ses-1/x', 7],
+    ]);
+    expect(overviewOf(l, ['sub-01', 'sub-02', 'sub-03'])).toEqual({ subjects: 3, sessions: 3, files: 5, bytes: 72 });
+  });
+
+  it('totals each pipeline, BIDS and HBN layouts, ignoring loose files', () => {
+    const bids = listing('', [
+      ['derivatives/afq/sub-01/x', 3],
+      ['derivatives/afq-extra/sub-01/y', 4],
+      ['derivatives/afq/dataset_description.json', 1],
+      ['derivatives/README.txt', 9],
+    ]);
+    expect(pipelineTotals(bids, ['afq', 'afq-extra'], 'bids')).toEqual([
+      { name: 'afq', files: 2, bytes: 4 },
+      { name: 'afq-extra', files: 1, bytes: 4 },
+    ]);
+    const hbn = listing('Site-SI', [
+      ['derivatives/sub-A/dmriprep/x', 5],
+      ['derivatives/sub-B/dmriprep/y', 6],
+      ['derivatives/sub-A/loose.txt', 100],
+    ]);
+    expect(pipelineTotals(hbn, ['dmriprep'], 'hbn')).toEqual([{ name: 'dmriprep', files: 2, bytes: 11 }]);
+  });
+
+  it('reads GeneratedBy, then the older PipelineDescription', () => {
+    expect(describePipeline({ Name: 'AFQ out', GeneratedBy: [{ Name: 'pyAFQ', Version: '1.3' }], PipelineDescription: { Name: 'old' } })).toEqual({
+      generatedBy: 'pyAFQ',
+      version: '1.3',
+      description: 'AFQ out',
+    });
+    expect(describePipeline({ PipelineDescription: { Name: 'dmriprep', Version: '0.5' } })).toEqual({ generatedBy: 'dmriprep', version: '0.5' });
+    expect(describePipeline('nonsense')).toEqual({});
+  });
+
+  it('formats sizes and durations for people', () => {
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1_500_000)).toBe('1.50 MB');
+    expect(formatBytes(123_456_789_012)).toBe('123 GB');
+    expect(formatDuration(75)).toBe('1 min 15 s');
+    expect(formatDuration(undefined)).toBe('—');
+  });
+});

@@ -1,0 +1,96 @@
+// participants.tsv as the explorer shows it: filters, sort, per-column summaries, subjects without data.
+import type { Column, Filter, ParticipantsTable, Summary, SortDirection } from '../lib/tsv/index.ts';
+import type { Engine } from './engine.ts';
+
+export class ParticipantsState {
+  #engine: Engine;
+  #table = $state.raw<ParticipantsTable | undefined>(undefined);
+  #onS3 = $state.raw<ReadonlySet<string>>(new Set());
+  #filters = $state.raw<Filter[]>([]);
+  #sort = $state.raw<{ column: string; dir: SortDirection } | undefined>(undefined);
+  /** True when the table was built from the listing because the study has no participants.tsv. */
+  synthetic = $state(false);
+  /** Why participants.tsv could not be read, when it could not. */
+  error = $state.raw<unknown>(undefined);
+
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  get table() {
+    return this.#table;
+  }
+  get columns(): Column[] {
+    return this.#table?.columns ?? [];
+  }
+  get filters() {
+    return this.#filters;
+  }
+  get sort() {
+    return this.#sort;
+  }
+
+  /** Row indices passing the filters, in the chosen order. */
+  readonly visible = $derived.by(() => {
+    const t = this.#table;
+    if (!t) return [] as number[];
+    const rows = this.#filters.length ? this.#engine.applyFilters(t, this.#filters) : t.rows.map((_, i) => i);
+    return this.#sort ? this.#engine.sortRows(t, this.#sort.column, this.#sort.dir, rows) : rows;
+  });
+
+  /** Ids passing the filters, in table order. */
+  readonly filteredIds = $derived.by(() => {
+    const t = this.#table;
+    if (!t) return [] as string[];
+    return this.visible.map((i) => String(t.rows[i]!.participant_id));
+  });
+
+  readonly summaries = $derived.by(() => {
+    const t = this.#table;
+    const out = new Map<string, Summary>();
+    if (!t) return out;
+    for (const c of t.columns) if (c.name !== 'participant_id') out.set(c.name, this.#engine.summarise(t, c.name));
+    return out;
+  });
+
+  /** Ids in participants.tsv with no data on S3 (SPEC §3.1: kept, but flagged). */
+  readonly missing = $derived.by(() => new Set(this.#table ? this.#engine.flagMissing(this.#table, [...this.#onS3]) : []));
+
+  set(table: ParticipantsTable | undefined, subjectsOnS3: readonly string[], synthetic = false) {
+    this.#table = table;
+    this.#onS3 = new Set(subjectsOnS3);
+    this.synthetic = synthetic;
+    this.error = undefined;
+  }
+
+  fail(e: unknown, subjectsOnS3: readonly string[]) {
+    this.set(this.#engine.parseParticipants('participant_id\n' + subjectsOnS3.join('\n')), subjectsOnS3, true);
+    this.error = e;
+  }
+
+  filterOf(column: string): Filter | undefined {
+    return this.#filters.find((f) => f.column === column);
+  }
+
+  setFilter(f: Filter) {
+    this.#filters = [...this.#filters.filter((x) => x.column !== f.column), f];
+  }
+
+  clearFilter(column: string) {
+    this.#filters = this.#filters.filter((x) => x.column !== column);
+  }
+
+  setFilters(filters: Filter[]) {
+    this.#filters = filters;
+  }
+
+  /** Cycles a column through ascending, descending and unsorted. */
+  toggleSort(column: string) {
+    const s = this.#sort;
+    this.#sort = !s || s.column !== column ? { column, dir: 'asc' } : s.dir === 'asc' ? { column, dir: 'desc' } : undefined;
+  }
+
+  setSort(sort: { column: string; dir: SortDirection } | undefined) {
+    this.#sort = sort;
+  }
+}

@@ -1,0 +1,145 @@
+// The plan for the current choice, the chosen folder, and the download running into it.
+import type { DownloadOptions, DownloadPlan } from '../lib/bids/types.ts';
+import type { DownloadProgress, DownloadReport } from '../lib/save/types.ts';
+import type { StudyListing } from '../lib/s3/types.ts';
+import type { StudyLocation } from '../lib/s3/location.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Engine, StudyModel } from './engine.ts';
+import { describeProblem, type Problem } from './errors.ts';
+
+export interface PlanSummary {
+  files: number;
+  bytes: number;
+  toDownload: number;
+  bytesToDownload: number;
+  onDisk: number;
+  bytesOnDisk: number;
+  refused: number;
+}
+
+export interface SaveInput {
+  client: S3Client;
+  location: StudyLocation;
+  listing: StudyListing;
+  subjects: string[];
+  seed: number | undefined;
+  options: DownloadOptions;
+}
+
+export function summarisePlan(plan: DownloadPlan): PlanSummary {
+  const s: PlanSummary = { files: 0, bytes: 0, toDownload: 0, bytesToDownload: 0, onDisk: 0, bytesOnDisk: 0, refused: 0 };
+  for (const e of plan.entries) {
+    if (e.refused) {
+      s.refused++;
+      continue;
+    }
+    s.files++;
+    s.bytes += e.size;
+    if (e.action === 'skip') {
+      s.onDisk++;
+      s.bytesOnDisk += e.size;
+    } else {
+      s.toDownload++;
+      s.bytesToDownload += e.size;
+    }
+  }
+  return s;
+}
+
+export class SaveState {
+  #engine: Engine;
+  #abort: AbortController | undefined;
+  #planSeq = 0;
+  folder = $state.raw<FileSystemDirectoryHandle | undefined>(undefined);
+  plan = $state.raw<DownloadPlan | undefined>(undefined);
+  planning = $state(false);
+  planProblem = $state.raw<Problem | undefined>(undefined);
+  running = $state(false);
+  progress = $state.raw<DownloadProgress | undefined>(undefined);
+  report = $state.raw<DownloadReport | undefined>(undefined);
+  problem = $state.raw<Problem | undefined>(undefined);
+  /** The model the last plan came from, so the download saves exactly what was shown. */
+  #model: StudyModel | undefined;
+  #options: DownloadOptions | undefined;
+
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  get canPickFolder() {
+    return this.#engine.pickFolder !== undefined;
+  }
+
+  readonly summary = $derived(this.plan ? summarisePlan(this.plan) : undefined);
+
+  async pickFolder(): Promise<void> {
+    if (!this.#engine.pickFolder) {
+      this.problem = {
+        code: 'Unsupported',
+        title: 'This browser cannot save into a folder',
+        message: 'Use Chrome or Edge to save into a folder, or use the script export to download with the AWS CLI, s5cmd or pyAFQ.',
+        action: 'export',
+      };
+      return;
+    }
+    try {
+      this.folder = await this.#engine.pickFolder();
+      this.problem = undefined;
+    } catch (e) {
+      if ((e as { name?: string }).name === 'AbortError') return; // The user closed the picker.
+      this.problem = describeProblem(e);
+    }
+  }
+
+  /** Works out what would be saved (and, with a folder, what is already there). No writes. */
+  async makePlan(input: SaveInput): Promise<void> {
+    const seq = ++this.#planSeq;
+    this.planning = true;
+    this.planProblem = undefined;
+    try {
+      if (input.subjects.length === 0) {
+        this.plan = undefined;
+        this.#model = undefined;
+        return;
+      }
+      const model = await this.#engine.openStudy(input.client, input.location, input.listing, input.subjects, input.seed);
+      const plan = await model.plan(input.options, this.folder);
+      if (seq !== this.#planSeq) return;
+      this.#model = model;
+      this.#options = input.options;
+      this.plan = plan;
+    } catch (e) {
+      if (seq !== this.#planSeq) return;
+      this.plan = undefined;
+      this.planProblem = describeProblem(e);
+    } finally {
+      if (seq === this.#planSeq) this.planning = false;
+    }
+  }
+
+  /** Saves the planned files into the folder; run it again to resume after a cancel or failures. */
+  async start(): Promise<void> {
+    if (!this.folder) await this.pickFolder();
+    const folder = this.folder;
+    const model = this.#model;
+    if (!folder || !model || !this.#options || this.running) return;
+    const ac = new AbortController();
+    this.#abort = ac;
+    this.running = true;
+    this.problem = undefined;
+    this.report = undefined;
+    this.progress = undefined;
+    try {
+      this.report = await model.download(folder, this.#options, { signal: ac.signal, onProgress: (p) => (this.progress = p) });
+    } catch (e) {
+      this.problem = describeProblem(e);
+    } finally {
+      this.running = false;
+      this.#abort = undefined;
+    }
+  }
+
+  cancel() {
+    this.#abort?.abort();
+  }
+}

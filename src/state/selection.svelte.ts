@@ -1,0 +1,85 @@
+// Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
+import type { Engine } from './engine.ts';
+import type { SelectionMode } from './query.ts';
+
+export class SelectionState {
+  #engine: Engine;
+  #subjects: () => readonly string[];
+  #filtered: () => readonly string[];
+  mode = $state<SelectionMode>('random');
+  /** Picked by hand. */
+  #picked = $state.raw<ReadonlySet<string>>(new Set());
+  n = $state(1);
+  seed = $state<number | undefined>(undefined);
+  fromFiltered = $state(false);
+
+  constructor(engine: Engine, subjects: () => readonly string[], filtered: () => readonly string[]) {
+    this.#engine = engine;
+    this.#subjects = subjects;
+    this.#filtered = filtered;
+  }
+
+  get picked() {
+    return this.#picked;
+  }
+
+  /** The chosen subjects, sorted, or the reason there are none. */
+  readonly result = $derived.by((): { ids: string[]; error?: unknown } => {
+    const onS3 = this.#subjects();
+    const has = new Set(onS3);
+    try {
+      switch (this.mode) {
+        case 'all':
+          return { ids: [...onS3] };
+        case 'hand':
+          return { ids: [...this.#picked].filter((id) => has.has(id)).sort() };
+        case 'filter':
+          return { ids: this.#filtered().filter((id) => has.has(id)).sort() };
+        case 'random': {
+          const pool = this.fromFiltered ? this.#filtered().filter((id) => has.has(id)) : onS3;
+          if (this.seed === undefined) return { ids: [] };
+          return { ids: this.#engine.selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
+        }
+      }
+    } catch (e) {
+      return { ids: [], error: e };
+    }
+  });
+
+  get ids(): string[] {
+    return this.result.ids;
+  }
+
+  setMode(mode: SelectionMode) {
+    this.mode = mode;
+    if (mode === 'random' && this.seed === undefined) this.seed = this.#engine.drawSeed();
+  }
+
+  /** A fresh seed, shown to the user so the draw can be repeated. */
+  newSeed() {
+    this.seed = this.#engine.drawSeed();
+  }
+
+  setSeed(text: string) {
+    const v = Number(text);
+    if (text.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) this.seed = v;
+  }
+
+  toggle(id: string) {
+    const next = new Set(this.#picked);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    this.#picked = next;
+    this.mode = 'hand';
+  }
+
+  setPicked(ids: Iterable<string>) {
+    this.#picked = new Set(ids);
+  }
+
+  /** Turns the current choice into a hand-picked list, to adjust it one by one. */
+  keepAsPicked() {
+    this.#picked = new Set(this.ids);
+    this.mode = 'hand';
+  }
+}

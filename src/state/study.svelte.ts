@@ -1,0 +1,198 @@
+// The open study: location, client (credentials in memory only), listing with progress, the study model,
+// overview figures, pipelines and participants.tsv. Every failure lands in `problem`, never the console only.
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Credentials, StudyListing } from '../lib/s3/types.ts';
+import { parseLocation, type LocationOverrides, type StudyLocation } from '../lib/s3/location.ts';
+import type { Engine, StudyModel } from './engine.ts';
+import { describePipeline, overviewOf, pipelineTotals, type Overview, type PipelineInfo } from './overview.ts';
+import { describeProblem, type Problem } from './errors.ts';
+import type { ParticipantsState } from './participants.svelte.ts';
+
+export type StudyStatus = 'idle' | 'listing' | 'ready' | 'error';
+
+export class StudyState {
+  #engine: Engine;
+  #participants: ParticipantsState;
+  #abort: AbortController | undefined;
+  #credentials: Credentials | undefined;
+
+  status = $state<StudyStatus>('idle');
+  location = $state.raw<StudyLocation | undefined>(undefined);
+  /** What the user typed, as given (kept for the URL). */
+  text = $state('');
+  overrides = $state.raw<LocationOverrides>({});
+  problem = $state.raw<Problem | undefined>(undefined);
+  /** A problem reading the study's files (the listing worked): often CORS or a private bucket. */
+  accessProblem = $state.raw<Problem | undefined>(undefined);
+  progress = $state.raw<{ keys: number; requests: number }>({ keys: 0, requests: 0 });
+  /** Top-level folders as soon as the first listing page is in. */
+  topFolders = $state.raw<string[]>([]);
+  listing = $state.raw<StudyListing | undefined>(undefined);
+  model = $state.raw<StudyModel | undefined>(undefined);
+  client = $state.raw<S3Client | undefined>(undefined);
+  overview = $state.raw<Overview | undefined>(undefined);
+  pipelines = $state.raw<PipelineInfo[]>([]);
+  /** dataset_description.json's Name. */
+  name = $state<string | undefined>(undefined);
+  /** When the shown listing came from the cache: its time; and whether S3 has since changed. */
+  cachedAt = $state<string | undefined>(undefined);
+  changedSinceCache = $state(false);
+
+  constructor(engine: Engine, participants: ParticipantsState) {
+    this.#engine = engine;
+    this.#participants = participants;
+  }
+
+  get hasCredentials() {
+    return this.#credentials !== undefined;
+  }
+  get subjects(): string[] {
+    return this.model?.allSubjects ?? [];
+  }
+  get topFiles() {
+    return this.listing?.topObjects ?? [];
+  }
+
+  /** Credentials live only in this object; they never reach the URL or storage. */
+  setCredentials(c: Credentials | undefined) {
+    this.#credentials = c && c.accessKeyId && c.secretAccessKey ? c : undefined;
+  }
+
+  /** Parses what the user typed and opens it; a bad location is shown in place. */
+  async open(text: string, overrides: LocationOverrides = {}, opts: { refresh?: boolean } = {}): Promise<void> {
+    this.text = text;
+    this.overrides = overrides;
+    let loc: StudyLocation;
+    try {
+      loc = parseLocation(text, overrides);
+    } catch (e) {
+      this.#abort?.abort();
+      this.status = 'error';
+      this.problem = describeProblem(e);
+      return;
+    }
+    await this.#load(loc, opts.refresh ?? false);
+  }
+
+  refresh() {
+    return this.open(this.text, this.overrides, { refresh: true });
+  }
+
+  close() {
+    this.#abort?.abort();
+    this.status = 'idle';
+    this.location = undefined;
+    this.listing = undefined;
+    this.model = undefined;
+  }
+
+  async #load(loc: StudyLocation, refresh: boolean) {
+    this.#abort?.abort();
+    const ac = new AbortController();
+    this.#abort = ac;
+    const current = () => this.#abort === ac;
+    this.location = loc;
+    this.status = 'listing';
+    this.problem = undefined;
+    this.accessProblem = undefined;
+    this.progress = { keys: 0, requests: 0 };
+    this.topFolders = [];
+    this.listing = undefined;
+    this.model = undefined;
+    this.overview = undefined;
+    this.pipelines = [];
+    this.name = undefined;
+    this.cachedAt = undefined;
+    this.changedSinceCache = false;
+    try {
+      const client = this.#engine.createClient(loc, this.#credentials);
+      this.client = client;
+      const { cached, fresh } = await this.#engine.listing(client, loc, {
+        signal: ac.signal,
+        refresh,
+        onTopLevel: (p) => current() && (this.topFolders = p.topFolders),
+        onProgress: (p) => current() && (this.progress = p),
+      });
+      if (cached) {
+        this.cachedAt = cached.savedAt;
+        await this.#adopt(client, loc, cached.listing, current);
+        fresh
+          .then(async (r) => {
+            if (!current()) return;
+            if (r.changed) {
+              this.changedSinceCache = true;
+              await this.#adopt(client, loc, r.listing, current);
+            }
+          })
+          .catch(() => undefined); // The cached view stays usable; "Refresh" shows the failure.
+      } else {
+        const r = await fresh;
+        if (current()) await this.#adopt(client, loc, r.listing, current);
+      }
+    } catch (e) {
+      if (!current()) return;
+      this.status = 'error';
+      this.problem = describeProblem(e);
+    }
+  }
+
+  async #adopt(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
+    const model = await this.#engine.openStudy(client, loc, listing, 'all', 0);
+    if (!current()) return;
+    this.listing = listing;
+    this.model = model;
+    this.overview = overviewOf(listing, model.allSubjects);
+    this.pipelines = pipelineTotals(listing, model.derivativeTypes, loc.flavour);
+    this.status = 'ready';
+    await Promise.all([this.#readDescriptions(client, loc, listing, current), this.#readParticipants(client, loc, listing, model, current)]);
+  }
+
+  async #readDescriptions(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
+    const base = loc.prefix ? loc.prefix + '/' : '';
+    const keys = new Set(listing.keys.map((o) => o.key));
+    const top = base + 'dataset_description.json';
+    if (keys.has(top)) {
+      try {
+        const d = JSON.parse(await this.#engine.readText(client, loc.bucket, top)) as { Name?: unknown };
+        if (current() && typeof d.Name === 'string') this.name = d.Name;
+      } catch (e) {
+        if (current()) this.accessProblem ??= describeProblem(e);
+      }
+    }
+    if (loc.flavour !== 'bids') return;
+    const described = await Promise.all(
+      this.pipelines.map(async (p) => {
+        const key = `${base}derivatives/${p.name}/dataset_description.json`;
+        if (!keys.has(key)) return p;
+        try {
+          return { ...p, ...describePipeline(JSON.parse(await this.#engine.readText(client, loc.bucket, key))) };
+        } catch {
+          return p; // The pipeline is still listed; only its description is missing.
+        }
+      }),
+    );
+    if (current()) this.pipelines = described;
+  }
+
+  async #readParticipants(client: S3Client, loc: StudyLocation, listing: StudyListing, model: StudyModel, current: () => boolean) {
+    const base = loc.prefix ? loc.prefix + '/' : '';
+    const has = (name: string) => listing.topObjects.some((o) => o.key === base + name);
+    if (!has('participants.tsv')) {
+      this.#participants.set(this.#engine.parseParticipants('participant_id\n' + model.allSubjects.join('\n')), model.allSubjects, true);
+      return;
+    }
+    try {
+      const [text, sidecar] = await Promise.all([
+        this.#engine.readText(client, loc.bucket, base + 'participants.tsv'),
+        has('participants.json')
+          ? this.#engine.readText(client, loc.bucket, base + 'participants.json').then((t) => JSON.parse(t) as unknown, () => undefined)
+          : undefined,
+      ]);
+      if (current()) this.#participants.set(this.#engine.parseParticipants(text, sidecar), model.allSubjects);
+    } catch (e) {
+      if (!current()) return;
+      this.#participants.fail(e, model.allSubjects);
+      this.accessProblem ??= describeProblem(e);
+    }
+  }
+}
