@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import type { DownloadPlan } from '../bids/types.ts';
+import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
+import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote } from './export.ts';
+
+const BUCKET = 'export-test';
+const PREFIX = 'ds001';
+// Keys a shell would mangle if quoting were wrong.
+const RELS = [
+  'sub-01/anat/sub-01_T1w.nii.gz',
+  "sub-01/it's a $HOME `x` 'q' ünï©ødé.json",
+  'sub-02/a,b;c&d e[g]{h}!%20+plus~#x.tsv',
+];
+let moto: Moto;
+let plan: DownloadPlan;
+const body = (rel: string) => `contents of ${rel}`;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  await moto.createBucket(BUCKET);
+  for (const r of RELS) await moto.put(BUCKET, `${PREFIX}/${r}`, body(r));
+  const objects = await listAll(createS3Client({ endpoint: moto.endpoint }), BUCKET, `${PREFIX}/`);
+  plan = {
+    bucket: BUCKET,
+    prefix: PREFIX,
+    entries: [
+      ...objects.map((o) => ({ ...o, localPath: o.key.slice(PREFIX.length + 1), action: 'download' as const })),
+      { size: 0, etag: '', localPath: 'dataset_description.json', action: 'generate' as const, content: `{"Name": "it's $x"}` },
+      // Never written by any script.
+      { key: `${PREFIX}/../evil`, size: 1, etag: '', localPath: '../evil', action: 'download' as const },
+    ],
+  };
+});
+afterAll(async () => moto?.stop());
+
+const tempDir = () => mkdtempSync(join(tmpdir(), 's3bids-export-'));
+const sh = (script: string, cwd: string, args: string[] = []) => {
+  const file = join(cwd, 'script.sh');
+  writeFileSync(file, script);
+  return spawnSync('bash', [...args, file], { cwd, encoding: 'utf8', env: { ...process.env, HOME: '/nonexistent-home', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } });
+};
+const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
+
+describe('exports', () => {
+  it('shell-quotes any string so bash reads it back unchanged', () => {
+    for (const s of RELS.concat(["'", "''", '', '$(rm -rf /)', '\\'])) {
+      const out = spawnSync('bash', ['-c', `printf '%s' ${shellQuote(s)}`], { encoding: 'utf8' });
+      expect(out.stdout).toBe(s);
+    }
+  });
+
+  it('writes an AWS CLI script that parses and really downloads every object (moto)', () => {
+    const script = awsCliScript(plan, { endpoint: moto.endpoint, region: 'us-east-1', directory: 'out' });
+    expect(script).toContain('--no-sign-request');
+    expect(script).toContain(`--endpoint-url '${moto.endpoint}'`);
+    expect(script).not.toMatch(/secret|AKIA|testing/i);
+    const dir = tempDir();
+    expect(sh(script, dir, ['-n']).status).toBe(0);
+    const res = sh(script, dir);
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    for (const r of RELS) expect(readFileSync(join(dir, 'out', r), 'utf8')).toBe(body(r));
+    expect(script).toContain('# not saved (the path has a ".." segment');
+    expect(script).not.toMatch(/^aws .*evil/m);
+    expect(readFileSync(join(dir, 'out', 'dataset_description.json'), 'utf8')).toBe(`{"Name": "it's $x"}`);
+  });
+
+  it('writes a curl script that parses and really downloads every object', () => {
+    const client = createS3Client({ endpoint: moto.endpoint });
+    const script = curlScript(plan, (k) => objectUrl(client, BUCKET, k));
+    const dir = tempDir();
+    expect(sh(script, dir, ['-n']).status).toBe(0);
+    const res = sh(script, dir);
+    expect(res.status, res.stderr).toBe(0);
+    for (const r of RELS) expect(md5(readFileSync(join(dir, r)))).toBe(md5(body(r)));
+  });
+
+  it('writes an s5cmd run file whose lines split (sh rules) into cp, source, destination', () => {
+    // moto cannot store a key with a line break; the run file must still not split it across lines.
+    const withBreak = { key: `${PREFIX}/sub-03/line\nbreak.txt`, size: 1, etag: '', localPath: 'sub-03/line-break.txt', action: 'download' as const };
+    const text = s5cmdRunFile({ ...plan, entries: [...plan.entries, withBreak] }, { endpoint: moto.endpoint });
+    const commands = text.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
+    expect(commands).toHaveLength(RELS.length);
+    for (const line of commands) {
+      const words = spawnSync('bash', ['-c', `for w in ${line}; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+      expect(words).toHaveLength(3);
+      expect(words[0]).toBe('cp');
+      const rel = words[2]!.slice(2);
+      expect(RELS).toContain(rel);
+      expect(words[1]).toBe(`s3://${BUCKET}/${PREFIX}/${rel}`);
+    }
+    expect(text).toContain('# not expressible in a run file');
+  });
+
+  it('writes an S3 Batch Operations manifest that parses back to the same keys', () => {
+    const csv = s3BatchManifestCsv(plan);
+    const rows = Papa.parse<string[]>(csv.trim(), { header: false }).data;
+    expect(rows).toHaveLength(RELS.length);
+    expect(rows.map((r) => r[0])).toEqual(RELS.map(() => BUCKET));
+    expect(rows.map((r) => decodeURIComponent(r[1]!)).sort()).toEqual(RELS.map((r) => `${PREFIX}/${r}`).sort());
+    expect(encodeBatchKey('a b/c,d')).toBe('a%20b/c%2Cd');
+  });
+
+  it('writes the pyAFQ call for a BIDS study and for an HBN site', () => {
+    const bids = pyAfqScript({
+      studyId: 'ds000114',
+      bucket: 'openneuro.org',
+      s3Prefix: 'ds000114',
+      subjects: ['sub-01', 'sub-"02"'],
+      randomSeed: 42,
+      directory: '/data/ds000114',
+      options: { includeDerivs: 'afq', includeModalityAgnostic: ['dataset_description.json', 'README'], suffix: '.nii.gz', verify: true },
+    });
+    expect(bids).toBe(
+      [
+        'from AFQ.data.s3bids import S3BIDSStudy',
+        '',
+        'study = S3BIDSStudy(',
+        '    "ds000114",',
+        '    "openneuro.org",',
+        '    "ds000114",',
+        '    subjects=["sub-01", "sub-\\"02\\""],',
+        '    anon=True,',
+        '    use_participants_tsv=False,',
+        '    random_seed=42,',
+        ')',
+        'study.download(',
+        '    "/data/ds000114",',
+        '    include_modality_agnostic=["dataset_description.json", "README"],',
+        '    include_derivs=["afq"],',
+        '    include_derivs_dataset_description=True,',
+        '    suffix=".nii.gz",',
+        '    overwrite=False,',
+        ')',
+        '',
+      ].join('\n'),
+    );
+    const hbn = pyAfqScript({ studyId: 'HBN', bucket: 'fcp-indi', s3Prefix: 'data/Projects/HBN/MRI', site: 'Site-SI', subjects: ['sub-NDARAA'], directory: 'hbn', options: { includeDerivs: true } });
+    expect(hbn).toContain('from AFQ.data.s3bids import HBNSite');
+    expect(hbn).toContain('study = HBNSite(\n    "Site-SI",\n    subjects=["sub-NDARAA"],');
+    expect(hbn).toContain('include_modality_agnostic=False,');
+    expect(hbn).toContain('include_derivs=True,');
+    expect(hbn).not.toContain('suffix');
+    const py = spawnSync('python3', ['-c', `import ast,sys; ast.parse(sys.stdin.read())`], { input: bids + hbn, encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+  });
+});
