@@ -13,6 +13,15 @@ describe('numpyShuffle', () => {
     },
   );
 
+  it.each(vectors.large.map((v) => [v.seed, v.n, v] as const))(
+    'seed %d, %d items (mask wider than 16 bits): same ends as numpy',
+    (seed, n, v) => {
+      const out = numpyShuffle(range(n), seed);
+      expect(out.slice(0, 16)).toEqual(v.head);
+      expect(out.slice(-16)).toEqual(v.tail);
+    },
+  );
+
   it('covers sizes up to 300, powers of two and one more, and every required seed', () => {
     const sizes = new Set(vectors.shuffles.map((s) => s.n));
     const seeds = new Set(vectors.shuffles.map((s) => s.seed));

@@ -31,6 +31,13 @@ doc = {
     # 700 words cross one regeneration of the 624-word state.
     "raw": [{"seed": s, "values": raw(s, 700)} for s in SEEDS],
     "shuffles": [{"seed": s, "n": n, "order": shuffled(s, range(n))} for s in SEEDS for n in SIZES],
+    # Past 2^16 items the mask needs its top bits: keep the ends of each permutation.
+    "large": [
+        {"seed": s, "n": n, "head": o[:16], "tail": o[-16:]}
+        for s in (0, 2**32 - 1)
+        for n in (65536, 65537, 100000)
+        for o in [shuffled(s, range(n))]
+    ],
     "sortedIds": sorted(IDS),
     "idShuffles": [{"seed": s, "order": shuffled(s, sorted(IDS))} for s in SEEDS],
 }
