@@ -166,6 +166,47 @@ describe('encodeNifti', () => {
     expect(() => encodeNifti({ dims: [2, 0], datatype: 'uint8' })).toThrow(RangeError);
   });
 
+  for (const version of [1, 2] as const) {
+    it(`NIfTI-${version}: optional fields land where readers look for them`, () => {
+      const { header } = parse(
+        encodeNifti({
+          dims: [4, 4, 4, 2],
+          datatype: 'float32',
+          version,
+          xyztUnits: 2 | 16, // mm + ms
+          sclSlope: 2,
+          sclInter: -1,
+          calMin: 5,
+          calMax: 500,
+          sliceDuration: 0.0625,
+          intentCode: 3, // NIFTI_INTENT_TTEST
+          intentP1: 12,
+          intentP2: 0.5,
+          intentP3: 0.25,
+          intentName: 'tstat',
+          auxFile: 'aux.txt',
+          dimInfo: 1 | (2 << 2) | (3 << 4),
+          sliceCode: 1,
+        }),
+      );
+      expect(header.xyzt_units).toBe(18);
+      expect([header.scl_slope, header.scl_inter, header.cal_min, header.cal_max]).toEqual([2, -1, 5, 500]);
+      expect(header.slice_duration).toBe(0.0625);
+      expect([header.intent_code, header.intent_p1, header.intent_p2, header.intent_p3]).toEqual([3, 12, 0.5, 0.25]);
+      expect(header.intent_name).toBe('tstat');
+      expect(header.aux_file).toBe('aux.txt');
+      expect(header.dim_info).toBe(57);
+      expect(header.slice_code).toBe(1);
+      expect(header.slice_end).toBe(3);
+    });
+  }
+
+  it('refuses NIfTI-1 dims beyond its int16 field, and NIfTI-2 takes them', () => {
+    expect(() => encodeNifti({ dims: [40000, 1], datatype: 'uint8' })).toThrow(/version 2/);
+    const { header } = parse(encodeNifti({ dims: [40000, 1], datatype: 'uint8', version: 2 }));
+    expect(header.dims.slice(0, 3)).toEqual([2, 40000, 1]);
+  });
+
   it('truncates a long description to the 80-byte field', () => {
     const { header } = parse(encodeNifti({ dims: [1], datatype: 'uint8', description: 'x'.repeat(200) }));
     expect(header.description).toBe('x'.repeat(79));

@@ -25,6 +25,12 @@ export interface NiftiImage {
   calMax?: number;
   intentCode?: number;
   intentName?: string;
+  intentP1?: number;
+  intentP2?: number;
+  intentP3?: number;
+  /** freq_dim | phase_dim << 2 | slice_dim << 4 */
+  dimInfo?: number;
+  sliceCode?: number;
   auxFile?: string;
   /** Override the transform codes (default 1 = scanner anat, 0 when absent / impossible). */
   qformCode?: number;
@@ -176,6 +182,7 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
   const voxOffset = version === 1 ? NIFTI1_VOX_OFFSET : NIFTI2_VOX_OFFSET;
   const dataBytes = count * type.bytes;
+  if (version === 1 && dims.some((d) => d > 32767)) throw new RangeError('NIfTI-1 dims are at most 32767: use version 2');
   if (img.data && img.data.byteLength !== dataBytes)
     throw new RangeError(`data has ${img.data.byteLength} bytes; dims × ${img.datatype} need ${dataBytes}`);
 
@@ -198,9 +205,11 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
   if (version === 1) {
     view.setInt32(0, 348, le);
     view.setUint8(38, 'r'.charCodeAt(0));
+    view.setUint8(39, img.dimInfo ?? 0);
     view.setInt16(40, dims.length, le);
     dims.forEach((d, i) => view.setInt16(42 + i * 2, d, le));
     for (let i = dims.length; i < 7; i++) view.setInt16(42 + i * 2, 1, le);
+    [img.intentP1, img.intentP2, img.intentP3].forEach((v, i) => view.setFloat32(56 + i * 4, v ?? 0, le));
     view.setInt16(68, img.intentCode ?? 0, le);
     view.setInt16(70, type.code, le);
     view.setInt16(72, type.bytes * 8, le);
@@ -209,6 +218,7 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
     view.setFloat32(112, img.sclSlope ?? 1, le);
     view.setFloat32(116, img.sclInter ?? 0, le);
     view.setInt16(120, dims.length >= 3 ? dims[2]! - 1 : 0, le);
+    view.setUint8(122, img.sliceCode ?? 0);
     view.setUint8(123, units);
     view.setFloat32(124, img.calMax ?? 0, le);
     view.setFloat32(128, img.calMin ?? 0, le);
@@ -229,6 +239,7 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
     view.setInt16(14, type.bytes * 8, le);
     view.setBigInt64(16, BigInt(dims.length), le);
     for (let i = 0; i < 7; i++) view.setBigInt64(24 + i * 8, BigInt(dims[i] ?? 1), le);
+    [img.intentP1, img.intentP2, img.intentP3].forEach((v, i) => view.setFloat64(80 + i * 8, v ?? 0, le));
     pixdim.forEach((p, i) => view.setFloat64(104 + i * 8, p, le));
     view.setBigInt64(168, BigInt(voxOffset), le);
     view.setFloat64(176, img.sclSlope ?? 1, le);
@@ -244,9 +255,11 @@ export function encodeNifti(img: NiftiImage): Uint8Array {
     view.setInt32(348, sformCode, le);
     [q.b, q.c, q.d, ...qoff].forEach((v, i) => view.setFloat64(352 + i * 8, v, le));
     for (let i = 0; i < 3; i++) for (let j = 0; j < 4; j++) view.setFloat64(400 + (i * 4 + j) * 8, srow(i, j), le);
+    view.setInt32(496, img.sliceCode ?? 0, le);
     view.setInt32(500, units, le);
     view.setInt32(504, img.intentCode ?? 0, le);
     writeString(view, 508, 16, img.intentName);
+    view.setUint8(524, img.dimInfo ?? 0);
   }
   // Bytes voxOffset-4 .. voxOffset-1 stay zero: the "no extension" flag.
 
