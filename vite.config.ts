@@ -18,6 +18,10 @@ export const CHROMIUM_ARGS = [
 // `base: './'` keeps every asset URL relative, so `dist/` works from any static host at any sub-path.
 export default defineConfig({
   base: './',
+  // Pre-bundled up front, so the browser tests never reload mid-run when Vite discovers them.
+  optimizeDeps: {
+    include: ['papaparse', 'picomatch', 'p-limit', 'idb-keyval', 'hash-wasm', 'client-zip', 'nifti-reader-js', '@aws-sdk/client-s3'],
+  },
   plugins: [svelte()],
   build: { target: 'es2022', sourcemap: true },
   test: {
