@@ -6,3 +6,17 @@ export { unsafePathReason, MANIFEST_PATH, PARTIAL_DIR, APP_DIR } from './paths.t
 export { toSaveTarget } from './target.ts';
 export { directoryHandleTarget } from './directory-handle.ts';
 export { isSinglePartEtag } from './transfer.ts';
+export { zipTarget, zipFileTarget, ZIP_LIMIT_BYTES } from './zip.ts';
+export { rememberDirectory, recallDirectory, forgetDirectory, ensureDirectoryAccess, type RecalledDirectory } from './remember.ts';
+export {
+  awsCliScript,
+  s5cmdRunFile,
+  s5cmdCommand,
+  s3BatchManifestCsv,
+  encodeBatchKey,
+  curlScript,
+  pyAfqScript,
+  shellQuote,
+  type ExportTarget,
+  type PyAfqSelection,
+} from './export.ts';
