@@ -33,6 +33,10 @@ import {
   DEMO_SUBJECTS,
   HBN_BUCKET,
   HBN_PIPELINES,
+  OPENNEURO_ACCESSION,
+  OPENNEURO_BUCKET,
+  emptyBidsStudy,
+  notBidsFiles,
   type FixtureFile,
 } from '../support/fixtures/index.ts';
 import { buildBidsStudy } from '../support/fixtures/bids-builder.ts';
@@ -139,6 +143,23 @@ describe('BIDS study', () => {
     const a = (await buildBidsStudy(BIDS_PLAN)).files;
     const b = (await buildBidsStudy(BIDS_PLAN)).files;
     expect(a.map((f) => [f.key, bodyBytes(f.body)])).toEqual(b.map((f) => [f.key, bodyBytes(f.body)]));
+  });
+});
+
+describe('edge-case locations', () => {
+  it('the BIDS study seeds into a dotted bucket (path-style) and lists back exactly', async () => {
+    await moto.createBucket(OPENNEURO_BUCKET);
+    await seedAndVerify(OPENNEURO_BUCKET, OPENNEURO_ACCESSION, await bidsStudy());
+  });
+
+  it('an empty BIDS study has no sub-* keys; a non-BIDS prefix has neither sub-* nor a top-level description', async () => {
+    const empty = emptyBidsStudy();
+    await seedAndVerify('fixtures', 'empty', empty);
+    expect(empty.some((f) => f.key === 'dataset_description.json')).toBe(true);
+    const notBids = notBidsFiles();
+    await seedAndVerify('fixtures', 'notbids', notBids);
+    for (const files of [empty, notBids]) expect(files.some((f) => /^sub-/.test(f.key))).toBe(false);
+    expect(notBids.some((f) => f.key === 'dataset_description.json')).toBe(false);
   });
 });
 
