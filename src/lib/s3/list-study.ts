@@ -37,24 +37,60 @@ export function compareKeys(a: string, b: string): number {
   return x.length - y.length;
 }
 
+/** Longest common prefix, never ending inside a surrogate pair (a half character is not valid UTF-8). */
+function commonPrefix(a: string, b: string): string {
+  let i = 0;
+  while (i < a.length && i < b.length && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const c = a.charCodeAt(i - 1);
+  return a.slice(0, c >= 0xd800 && c <= 0xdbff ? i - 1 : i);
+}
+
 /**
- * Boundaries that split the prefix into `parts` key ranges, picked evenly among the top-level folders.
- * Partition i holds the keys in (b[i-1], b[i]]: S3's StartAfter is exclusive, so an inclusive upper bound
- * on the same strings makes neighbouring ranges meet exactly, folder marker objects (`sub-01/`) included.
+ * Splits the sorted top-level folder names into groups that share a prefix no folder outside the group
+ * has (`sub-00`, `sub-01`, … for `sub-0001`…`sub-1000`), splitting at the first differing character
+ * until a group holds at most `target` folders. Listing each group's prefix needs no StartAfter, reads
+ * nothing twice, and costs S3 (and moto) a narrower scan than ranges of the whole prefix would.
  */
-function boundaries(folders: string[], parts: number): string[] {
-  if (parts <= 1 || folders.length === 0) return [];
+export function prefixGroups(folders: readonly string[], target: number): string[] {
+  if (folders.length === 0) return [];
+  const common = commonPrefix(folders[0]!, folders[folders.length - 1]!);
+  if (folders.length <= Math.max(1, target)) return [common];
   const out: string[] = [];
-  for (let i = 1; i < parts; i++) {
-    const f = folders[Math.floor((i * folders.length) / parts)];
-    if (f !== undefined && f !== out[out.length - 1]) out.push(f);
+  let run: string[] = [];
+  let runChar = '';
+  const flush = () => {
+    if (run.length) out.push(...prefixGroups(run, target));
+  };
+  for (const f of folders) {
+    const ch = String.fromCodePoint(f.codePointAt(common.length)!);
+    if (ch !== runChar) {
+      flush();
+      run = [];
+      runChar = ch;
+    }
+    run.push(f);
   }
+  flush();
+  return out;
+}
+
+/** Merges two lists already in S3's order. */
+function mergeSorted(a: ObjectInfo[], b: ObjectInfo[]): ObjectInfo[] {
+  if (b.length === 0) return a;
+  const out: ObjectInfo[] = [];
+  let j = 0;
+  for (const x of a) {
+    while (j < b.length && compareKeys(b[j]!.key, x.key) < 0) out.push(b[j++]!);
+    out.push(x);
+  }
+  while (j < b.length) out.push(b[j++]!);
   return out;
 }
 
 /**
  * Every key under a study prefix, fast: the one-level delimiter listing first (subjects are known at
- * once), then the whole prefix as key-range partitions listed in parallel and joined in S3's order.
+ * once), then the folders' keys as disjoint prefix groups listed in parallel (each paginated), joined
+ * with the top-level objects in S3's order.
  * The result equals one sequential ListObjectsV2 pass, key for key.
  */
 export async function listStudy(
@@ -78,12 +114,12 @@ export async function listStudy(
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
   opts.onTopLevel?.({ ...partial, listedAt: new Date().toISOString() });
+  listed += level.objects.length;
   progress();
 
-  // Several partitions per worker: folders differ in size, and a worker that finishes early takes the next.
-  const bounds = boundaries(level.folders, Math.min(level.folders.length + 1, concurrency * 4));
-  const ranges = Array.from({ length: bounds.length + 1 }, (_, i) => ({ after: bounds[i - 1], upTo: bounds[i] }));
-  const results: ObjectInfo[][] = ranges.map(() => []);
+  // Natural groups are uneven (sub-00…sub-09 then sub-1000 alone); a worker that finishes early takes the next.
+  const groups = prefixGroups(topFolders, Math.ceil(topFolders.length / concurrency));
+  const results: ObjectInfo[][] = groups.map(() => []);
 
   // One failure stops the others; the caller's cancel does too.
   const inner = new AbortController();
@@ -92,19 +128,14 @@ export async function listStudy(
   let next = 0;
   let failure: unknown;
   const worker = async () => {
-    while (next < ranges.length && failure === undefined) {
+    while (next < groups.length && failure === undefined) {
       const i = next++;
-      const r = ranges[i]!;
       const out = results[i]!;
       try {
-        for await (const o of listKeys(client, bucket, base, {
-          signal: inner.signal,
-          ...(r.after !== undefined ? { startAfter: r.after } : {}),
-          onPage: () => {
-            requests++;
-          },
-        })) {
-          if (r.upTo !== undefined && compareKeys(o.key, r.upTo) > 0) break;
+        const onPage = () => void requests++;
+        for await (const o of listKeys(client, bucket, base + groups[i]!, { signal: inner.signal, onPage })) {
+          // Top-level objects sharing the group's prefix (`sub-01.html`) come from the delimiter listing.
+          if (!o.key.includes('/', base.length)) continue;
           out.push(o);
           listed++;
         }
@@ -116,7 +147,7 @@ export async function listStudy(
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(concurrency, ranges.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, groups.length) }, worker));
   } finally {
     outer?.removeEventListener('abort', onAbort);
   }
@@ -125,5 +156,6 @@ export async function listStudy(
     if (isS3BIDSError(failure)) throw failure;
     throw new S3BIDSError('Network', `Listing s3://${bucket}/${base} failed.`, { cause: failure });
   }
-  return { ...partial, keys: results.flat(), listedAt: new Date().toISOString() };
+  const keys = mergeSorted(results.flat(), level.objects);
+  return { ...partial, keys, listedAt: new Date().toISOString() };
 }
