@@ -1,6 +1,10 @@
 // Runs in Node before the browser project: starts moto for the browser tests and hands them its endpoint.
+// Browser tests reach Node through the commands below: seed fixtures, start proxies, read their counters.
+import { createHash } from 'node:crypto';
+import type { BrowserCommand } from 'vitest/node';
 import type { TestProject } from 'vitest/node';
 import { startMoto, type Moto } from './moto.ts';
+import { startProxy, type FaultMode, type Proxy, type ProxyOptions } from './proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,12 +12,118 @@ declare module 'vitest' {
   }
 }
 
-let moto: Moto | undefined;
+export interface SeededObject {
+  key: string;
+  size: number;
+  sha256: string;
+}
+
+export interface ProxyCounters {
+  requests: number;
+  options: number;
+  bodyGets: number;
+  bytesOut: number;
+  maxInFlight: number;
+  rangedKeys: string[];
+}
+
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    /** Creates a public bucket (CORS: GET/HEAD from any origin, no allowed headers) if needed and fills it. */
+    s3Seed: (bucket: string, prefix: string, files: { name: string; size: number }[]) => Promise<SeededObject[]>;
+    proxyStart: (opts: Omit<ProxyOptions, 'target'>) => Promise<string>;
+    proxyCounters: (endpoint: string) => Promise<ProxyCounters>;
+    proxyReset: (endpoint: string) => Promise<void>;
+    /** Faults the first `times` GETs of keys containing `keyPart`. */
+    proxyFault: (endpoint: string, mode: FaultMode | undefined, keyPart?: string, times?: number) => Promise<void>;
+    proxyPause: (endpoint: string) => Promise<void>;
+    proxyResume: (endpoint: string) => Promise<void>;
+  }
+}
+
+// The config and the global setup may load this file as two module instances: share state globally.
+interface Shared {
+  moto?: Moto;
+  buckets: Set<string>;
+  proxies: Map<string, Proxy>;
+}
+const KEY = Symbol.for('s3bids.browser-test-state');
+const shared = (): Shared => ((globalThis as Record<symbol, Shared>)[KEY] ??= { buckets: new Set(), proxies: new Map() });
+const motoNow = () => {
+  const m = shared().moto;
+  if (!m) throw new Error('moto is not running: the browser global setup did not start it');
+  return m;
+};
+const proxyAt = (endpoint: string) => {
+  const p = shared().proxies.get(endpoint);
+  if (!p) throw new Error(`no proxy at ${endpoint}`);
+  return p;
+};
+
+/** Deterministic bytes: fixtures can be large without shipping them through the command channel. */
+function bytesFor(name: string, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  let block = createHash('sha256').update(name).digest();
+  for (let off = 0; off < size; off += block.length) {
+    block.copy(out, off, 0, Math.min(block.length, size - off));
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+const s3Seed: BrowserCommand<[string, string, { name: string; size: number }[]]> = async (_ctx, bucket, prefix, files) => {
+  const moto = motoNow();
+  if (!shared().buckets.has(bucket)) {
+    await moto.createBucket(bucket);
+    shared().buckets.add(bucket);
+  }
+  const out: SeededObject[] = [];
+  const queue = [...files];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const key = `${prefix}${f.name}`;
+        const body = bytesFor(key, f.size);
+        await moto.put(bucket, key, body);
+        out.push({ key, size: f.size, sha256: createHash('sha256').update(body).digest('hex') });
+      }
+    }),
+  );
+  return out.sort((a, b) => (a.key < b.key ? -1 : 1));
+};
+
+export const browserCommands = {
+  s3Seed,
+  proxyStart: (async (_ctx, opts: Omit<ProxyOptions, 'target'>) => {
+    const p = await startProxy({ ...opts, target: motoNow().endpoint });
+    shared().proxies.set(p.endpoint, p);
+    return p.endpoint;
+  }) as BrowserCommand<[Omit<ProxyOptions, 'target'>]>,
+  proxyCounters: (async (_ctx, endpoint: string): Promise<ProxyCounters> => {
+    const s = proxyAt(endpoint).stats;
+    const rangedKeys = [...s.perKey].filter(([, v]) => v.ranges.length > 0).map(([k]) => k);
+    return { requests: s.requests, options: s.options, bodyGets: s.bodyGets, bytesOut: s.bytesOut, maxInFlight: s.maxInFlight, rangedKeys };
+  }) as BrowserCommand<[string]>,
+  proxyReset: (async (_ctx, endpoint: string) => proxyAt(endpoint).resetStats()) as BrowserCommand<[string]>,
+  proxyFault: (async (_ctx, endpoint: string, mode: FaultMode | undefined, keyPart = '', times = Infinity) => {
+    let left = times;
+    proxyAt(endpoint).setFault(
+      mode === undefined ? undefined : (req) => (req.method === 'GET' && req.key.includes(keyPart) && left-- > 0 ? mode : undefined),
+    );
+  }) as BrowserCommand<[string, FaultMode | undefined, string?, number?]>,
+  proxyPause: (async (_ctx, endpoint: string) => proxyAt(endpoint).pause()) as BrowserCommand<[string]>,
+  proxyResume: (async (_ctx, endpoint: string) => proxyAt(endpoint).resume()) as BrowserCommand<[string]>,
+};
 
 export default async function setup(project: TestProject) {
-  moto = await startMoto();
+  const moto = await startMoto();
+  shared().moto = moto;
   project.provide('motoEndpoint', moto.endpoint);
   return async () => {
-    await moto?.stop();
+    for (const p of shared().proxies.values()) await p.stop();
+    shared().proxies.clear();
+    shared().buckets.clear();
+    shared().moto = undefined;
+    await moto.stop();
   };
 }

@@ -139,8 +139,13 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
           let sent = 0;
           let done = false;
           const started = Date.now();
+          // A client that went away gets nothing more, and nothing more is counted.
+          res.on('close', () => {
+            done = true;
+            upRes.destroy();
+          });
           upRes.on('data', (chunk: Buffer) => {
-            if (done) return;
+            if (done || res.destroyed) return;
             const room = cut - sent;
             let part = chunk.length > room ? chunk.subarray(0, room) : chunk;
             if (mode === 'corrupt' && isBody && sent === 0 && part.length > 0) {

@@ -236,13 +236,12 @@ async function fetchInto(
     } catch (e) {
       bodyError ??= e;
     }
+    // A body that arrived whole is finished even if the user cancelled meanwhile: moving it costs no request.
+    if (bodyError === undefined) return 'done';
     if (ctx.signal?.aborted) return 'aborted';
     if (stalled) throw stallError();
-    if (bodyError !== undefined) {
-      if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
-      throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
-    }
-    return 'done';
+    if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
+    throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
   } finally {
     clearInterval(watchdog);
     ctx.signal?.removeEventListener('abort', onAbort);
