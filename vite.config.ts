@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
+import { browserCommands } from './tests/support/browser-global-setup.ts';
 
 // Debian's Chromium: Playwright cannot download its own browsers on these machines.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -54,6 +55,8 @@ export default defineConfig({
             screenshotFailures: false,
             provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
+            // Fixtures and the fault-injecting proxy live in Node; tests reach them through these.
+            commands: browserCommands,
           },
         },
       },
