@@ -274,7 +274,10 @@ async function pipeBytes(bytes: Uint8Array, transform: CompressionStream | Decom
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** gzip (as .nii.gz holds it) via the platform's CompressionStream; no mtime, so output is reproducible. */
+/**
+ * gzip (as .nii.gz holds it) via the platform's CompressionStream. Reproducible on one platform (no mtime),
+ * but Node's and Chromium's zlib builds emit different (equally valid) bytes.
+ */
 export function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
   return pipeBytes(bytes, new CompressionStream('gzip'));
 }
