@@ -1,0 +1,91 @@
+// The engine in Chromium for scripts/bench.ts: each function runs one scenario and returns timings
+// measured inside the page (performance.now), so Playwright's own overhead is not counted.
+import { ListingCache, cachedListing } from '../../src/lib/cache/index.ts';
+import { idbListingStore } from '../../src/lib/cache/store.ts';
+import { createS3Client, listAll, objectUrl } from '../../src/lib/s3/index.ts';
+import { listStudy } from '../../src/lib/s3/list-study.ts';
+import { directoryHandleTarget, executePlan } from '../../src/lib/save/index.ts';
+import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+
+interface Where {
+  endpoint: string;
+  bucket: string;
+  prefix: string;
+}
+
+const cache = () => new ListingCache({ store: idbListingStore() });
+
+async function opfsDir(name: string): Promise<FileSystemDirectoryHandle> {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(name, { recursive: true }).catch(() => undefined);
+  return root.getDirectoryHandle(name, { create: true });
+}
+
+const api = {
+  /** A first visit: list the study from S3 (then cache it, not timed). */
+  async listCold(w: Where) {
+    const client = createS3Client({ endpoint: w.endpoint });
+    const t = performance.now();
+    const listing = await listStudy(client, w.bucket, w.prefix, { concurrency: 8 });
+    const ms = performance.now() - t;
+    const stored = await cache().put(listing);
+    return { ms, keys: listing.keys.length, stored };
+  },
+
+  /** A revisit: time until the cached copy is in hand; the background revalidation is awaited untimed. */
+  async listCached(w: Where) {
+    const client = createS3Client({ endpoint: w.endpoint });
+    const t = performance.now();
+    const r = await cachedListing(client, w.bucket, w.prefix, { cache: cache(), concurrency: 8 });
+    const ms = performance.now() - t;
+    const keys = r.cached?.listing.keys.length ?? 0;
+    const fresh = await r.fresh;
+    return { ms, keys, changed: fresh.changed };
+  },
+
+  /** Our saver (executePlan) into an OPFS folder. */
+  async save(w: Where & { dir: string; concurrency: number }) {
+    const client = createS3Client({ endpoint: w.endpoint });
+    const objects = await listAll(client, w.bucket, `${w.prefix}/`);
+    const plan: DownloadPlan = {
+      bucket: w.bucket,
+      prefix: w.prefix,
+      entries: objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, localPath: o.key.slice(w.prefix.length + 1), action: 'download' })),
+    };
+    const target = directoryHandleTarget(await opfsDir(w.dir));
+    const t = performance.now();
+    const report = await executePlan({ client, plan, target, concurrency: w.concurrency });
+    const ms = performance.now() - t;
+    return { ms, files: report.downloaded, failed: report.failed.length, bytes: report.bytes };
+  },
+
+  /** The ceiling: a minimal fetch → pipeTo loop at the same concurrency, flat file names, nothing else. */
+  async ceiling(w: Where & { dir: string; concurrency: number }) {
+    const client = createS3Client({ endpoint: w.endpoint });
+    const objects = await listAll(client, w.bucket, `${w.prefix}/`);
+    const dir = await opfsDir(w.dir);
+    const t = performance.now();
+    let next = 0;
+    let bytes = 0;
+    const worker = async () => {
+      while (next < objects.length) {
+        const o = objects[next++]!;
+        const res = await fetch(objectUrl(client, w.bucket, o.key), { cache: 'no-store' });
+        const fh = await dir.getFileHandle(o.key.replace(/\//g, '_'), { create: true });
+        await res.body!.pipeTo(await fh.createWritable());
+        bytes += o.size;
+      }
+    };
+    await Promise.all(Array.from({ length: w.concurrency }, worker));
+    return { ms: performance.now() - t, files: objects.length, failed: 0, bytes };
+  },
+
+  async clearOpfs() {
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys())
+      await root.removeEntry(name, { recursive: true }).catch(() => undefined);
+  },
+};
+
+(window as unknown as { bench: typeof api }).bench = api;
+document.title = 'bench ready';
