@@ -2,7 +2,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadPlan, PlanEntry } from '../bids/types.ts';
 import { clientInfo } from '../s3/index.ts';
-import { decideAction } from './annotate.ts';
 import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import { ProgressTracker } from './progress.ts';
@@ -105,19 +104,14 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
       progress.filesFailed++;
       return;
     }
-    // The plan may predate this folder's contents: a file already complete is skipped, unless forced.
-    if (e.action === 'download') {
-      const local = await target.stat(e.localPath).catch(() => undefined);
-      if (decideAction(e, local, manifest.files[e.localPath], false) === 'skip') {
-        rows[i]!.status = 'skipped';
-        report.skipped++;
-        progress.skipped(e.size, true);
-        return;
-      }
-    }
     progress.begin(e.localPath, e.size, 0);
-    const out = await transferFile(ctx, { ...e, key: e.key });
-    if (out.status === 'downloaded') {
+    // The plan may predate this folder's contents: a file already complete is skipped, unless forced.
+    const out = await transferFile(ctx, { ...e, key: e.key }, e.action === 'download');
+    if (out.status === 'skipped') {
+      rows[i]!.status = 'skipped';
+      report.skipped++;
+      progress.skippedActive(e.localPath, e.size);
+    } else if (out.status === 'downloaded') {
       rows[i]!.status = 'downloaded';
       report.downloaded++;
       progress.end(e.localPath, 'done', e.size);

@@ -54,6 +54,12 @@ export class ProgressTracker {
     } else if (outcome === 'failed') this.filesFailed++;
   }
 
+  /** A file found complete at run time: no longer active, counted as skipped. */
+  skippedActive(localPath: string, size: number): void {
+    this.#active.delete(localPath);
+    this.skipped(size, true);
+  }
+
   skipped(size: number, counted: boolean): void {
     this.filesSkipped++;
     // A file found complete at run time was counted in the total: it is done, not pending.

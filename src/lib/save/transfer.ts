@@ -4,6 +4,7 @@ import { createMD5, type IHasher } from 'hash-wasm';
 import type { PlanEntry } from '../bids/types.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
+import { decideAction } from './annotate.ts';
 import type { ManifestWriter } from './manifest.ts';
 import { partialPath } from './paths.ts';
 import type { ProgressTracker } from './progress.ts';
@@ -23,7 +24,7 @@ export interface TransferContext {
   retryMaxMs: number;
 }
 
-export type TransferOutcome = { status: 'downloaded' } | { status: 'aborted' } | { status: 'failed'; reason: string };
+export type TransferOutcome = { status: 'downloaded' } | { status: 'skipped' } | { status: 'aborted' } | { status: 'failed'; reason: string };
 
 type S3Entry = PlanEntry & { key: string };
 
@@ -70,14 +71,20 @@ async function hashExisting(target: SaveTarget, path: string, hasher: IHasher): 
 const changed = (bucket: string, e: S3Entry) =>
   new S3BIDSError('Integrity', `s3://${bucket}/${e.key} changed on S3 since it was listed. Refresh the study and save again.`, { retryable: false });
 
-/** Saves one entry, retrying what can be retried. Never throws. */
-export async function transferFile(ctx: TransferContext, entry: S3Entry): Promise<TransferOutcome> {
+/**
+ * Saves one entry, retrying what can be retried. Never throws. With `skipComplete`, a final file
+ * already complete (size, and ETag when the manifest knows it) is left alone.
+ */
+export async function transferFile(ctx: TransferContext, entry: S3Entry, skipComplete: boolean): Promise<TransferOutcome> {
   let failures = 0;
+  let checkFinal = skipComplete;
   for (;;) {
     if (ctx.signal?.aborted) return { status: 'aborted' };
     let progressed = false;
     try {
-      const r = await attempt(ctx, entry, () => (progressed = true));
+      const r = await attempt(ctx, entry, () => (progressed = true), checkFinal);
+      checkFinal = false;
+      if (r === 'skipped') return { status: 'skipped' };
       if (r === 'done') return { status: 'downloaded' };
       if (r === 'aborted') return { status: 'aborted' };
       continue; // 'again': start over at once (the partial file was dropped for a good reason)
@@ -107,10 +114,13 @@ async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
   ctx.progress.set(entry.localPath, 0);
 }
 
-async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void): Promise<'done' | 'aborted' | 'again'> {
+async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<'done' | 'skipped' | 'aborted' | 'again'> {
   const { target, manifest, progress } = ctx;
   const part = partialPath(entry.localPath);
-  let have = (await target.stat(part))?.size ?? 0;
+  // Both lookups at once: on small files, file-system round trips are a large share of the time.
+  const [final, partial] = await Promise.all([checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined, target.stat(part)]);
+  if (checkFinal && decideAction(entry, final, manifest.manifest.files[entry.localPath], false) === 'skip') return 'skipped';
+  let have = partial?.size ?? 0;
   const rec = manifest.manifest.partial[entry.localPath];
   // Partial bytes are only reused when they provably came from the listed object version.
   if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
@@ -125,12 +135,14 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     hasher.init();
   }
 
+  // Bytes in the partial file: what was there plus what the closed writer took (no second stat).
+  let size = have;
   if (have < entry.size || entry.size === 0) {
     const r = await fetchInto(ctx, entry, part, have, hasher, onBytes);
-    if (r !== 'done') return r;
+    if (typeof r !== 'number') return r;
+    size = r;
   }
 
-  const size = (await target.stat(part))?.size ?? 0;
   if (size < entry.size)
     throw new S3BIDSError('Network', `The download of "${entry.localPath}" ended early (${size} of ${entry.size} bytes).`, { retryable: true });
   if (size > entry.size) {
@@ -159,7 +171,7 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
   return 'done';
 }
 
-/** One HTTP request: the body streams through a byte counter (and MD5) into the partial file. */
+/** One HTTP request: the body streams through a byte counter (and MD5) into the partial file; resolves with its size. */
 async function fetchInto(
   ctx: TransferContext,
   entry: S3Entry,
@@ -167,7 +179,7 @@ async function fetchInto(
   have: number,
   hasher: IHasher | undefined,
   onBytes: () => void,
-): Promise<'done' | 'aborted' | 'again'> {
+): Promise<number | 'aborted' | 'again'> {
   const { target, progress } = ctx;
   const ctl = new AbortController();
   const onAbort = () => ctl.abort();
@@ -237,7 +249,7 @@ async function fetchInto(
       bodyError ??= e;
     }
     // A body that arrived whole is finished even if the user cancelled meanwhile: moving it costs no request.
-    if (bodyError === undefined) return 'done';
+    if (bodyError === undefined) return got;
     if (ctx.signal?.aborted) return 'aborted';
     if (stalled) throw stallError();
     if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
