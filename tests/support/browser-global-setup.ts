@@ -1,6 +1,6 @@
 // Runs in Node before the browser project: starts moto for the browser tests and hands them its endpoint.
 // Browser tests reach Node through the commands below: seed fixtures, start proxies, read their counters.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { BrowserCommand } from 'vitest/node';
 import type { TestProject } from 'vitest/node';
 import { startMoto, type Moto } from './moto.ts';
@@ -60,16 +60,8 @@ const proxyAt = (endpoint: string) => {
   return p;
 };
 
-/** Deterministic bytes: fixtures can be large without shipping them through the command channel. */
-function bytesFor(name: string, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let block = createHash('sha256').update(name).digest();
-  for (let off = 0; off < size; off += block.length) {
-    block.copy(out, off, 0, Math.min(block.length, size - off));
-    block = createHash('sha256').update(block).digest();
-  }
-  return out;
-}
+/** Random bytes made in Node: fixtures can be large without crossing the command channel. */
+const bytesFor = (size: number): Buffer => randomBytes(size);
 
 const s3Seed: BrowserCommand<[string, string, { name: string; size: number }[]]> = async (_ctx, bucket, prefix, files) => {
   const moto = motoNow();
@@ -83,7 +75,7 @@ const s3Seed: BrowserCommand<[string, string, { name: string; size: number }[]]>
     Array.from({ length: 8 }, async () => {
       for (let f = queue.shift(); f; f = queue.shift()) {
         const key = `${prefix}${f.name}`;
-        const body = bytesFor(key, f.size);
+        const body = bytesFor(f.size);
         await moto.put(bucket, key, body);
         out.push({ key, size: f.size, sha256: createHash('sha256').update(body).digest('hex') });
       }
