@@ -21,7 +21,7 @@ export default defineConfig({
   base: './',
   // Pre-bundled up front, so the browser tests never reload mid-run when Vite discovers them.
   optimizeDeps: {
-    include: ['papaparse', 'picomatch', 'p-limit', 'idb-keyval', 'hash-wasm', 'client-zip', 'nifti-reader-js', '@aws-sdk/client-s3'],
+    include: ['papaparse', 'picomatch', 'p-limit', 'idb-keyval', 'hash-wasm', 'client-zip', 'nifti-reader-js', '@aws-sdk/client-s3', '@niivue/niivue'],
   },
   plugins: [svelte()],
   build: { target: 'es2022', sourcemap: true },

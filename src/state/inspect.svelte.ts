@@ -177,12 +177,12 @@ export class InspectState {
     const src = this.#source();
     const key = this.#editKey;
     if (!key) return;
-    await this.#save(async () => {
+    const ok = await this.#save(async () => {
       await this.#engine.s3JsonWrite(src.writeClient ?? src.client, src.bucket, key, this.#parsedEdit());
       return `s3://${src.bucket}/${key}`;
     });
     // The merged view must show what is now on S3.
-    if (this.#saved && this.#key) await this.#loadSidecarKeepEditor(this.#key);
+    if (ok && this.#key) await this.#loadSidecarKeepEditor(this.#key);
   }
 
   async #loadSidecarKeepEditor(key: string): Promise<void> {
@@ -191,13 +191,16 @@ export class InspectState {
     if (editKey) [this.#editKey, this.#editText, this.#saved] = [editKey, text, saved];
   }
 
-  async #save(run: () => Promise<string>): Promise<void> {
+  async #save(run: () => Promise<string>): Promise<boolean> {
     this.#saving = true;
     this.#editProblem = undefined;
+    this.#saved = undefined;
     try {
       this.#saved = await run();
+      return true;
     } catch (e) {
       this.#editProblem = describeProblem(e);
+      return false;
     } finally {
       this.#saving = false;
     }
