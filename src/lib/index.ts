@@ -81,4 +81,7 @@ export {
 } from './tsv/index.ts';
 
 // NIfTI (pyAFQ: s3fs_nifti_read, s3fs_nifti_write)
-export { readNiftiHeader, readNiftiVolume, s3NiftiWrite, encodeNifti, type NiftiHeaderInfo } from './nifti/index.ts';
+export { readNiftiHeader, readNiftiVolume, planNiftiVolume, s3NiftiWrite, encodeNifti, type NiftiHeaderInfo, type VolumePlan } from './nifti/index.ts';
+
+// JSON sidecars (pyAFQ: s3fs_json_read, s3fs_json_write) and BIDS inheritance
+export { s3JsonRead, s3JsonWrite, readJson, writeJson, resolveSidecar, parseBidsName, type ResolvedSidecar, type LocalDir } from './json/index.ts';
