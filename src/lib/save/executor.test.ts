@@ -136,6 +136,28 @@ describe('executePlan into a Node folder', () => {
     }
   });
 
+  it('spreads requests over mirror clients (a second hostname) with concurrency growing per host', async () => {
+    const second = await startProxy({ target: moto.endpoint, delayMs: 30 });
+    const first = await startProxy({ target: moto.endpoint, delayMs: 30 });
+    try {
+      const dir = tempDir();
+      const plan = await makePlan();
+      const report = await executePlan({
+        client: createS3Client({ endpoint: first.endpoint }),
+        mirrors: [createS3Client({ endpoint: second.endpoint })],
+        plan,
+        target: nodeFolderTarget(dir),
+      });
+      expect(report.failed).toEqual([]);
+      expectSaved(dir);
+      expect(first.stats.bodyGets).toBe(3);
+      expect(second.stats.bodyGets).toBe(3);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
   it('refuses unsafe local paths, writes generated entries, and never writes outside the folder', async () => {
     const dir = tempDir();
     const key = `${PREFIX}/dataset_description.json`;

@@ -2,6 +2,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadPlan, PlanEntry } from '../bids/types.ts';
 import { clientInfo } from '../s3/index.ts';
+import { secondHostClient } from './hosts.ts';
 import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import { ProgressTracker } from './progress.ts';
@@ -19,6 +20,12 @@ export interface ExecuteOptions {
   concurrency?: number;
   /** Check MD5 of single-part ETags. Sizes are always checked. */
   verify?: boolean;
+  /**
+   * More clients for the same bucket under other hostnames (e.g. `secondHostClient`): a browser opens
+   * six connections per host, so each extra host adds six; the default concurrency grows with them.
+   * Default: the bucket's other AWS hostname when there is one; `[]` turns it off.
+   */
+  mirrors?: S3Client[];
   /** Failed attempts per file before it is reported failed. Default 5. */
   retries?: number;
   /** Study description stored in the manifest (never credentials). */
@@ -86,7 +93,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
     retryMaxMs: opts.retryMaxMs ?? 15_000,
   };
 
-  const runOne = async (i: number) => {
+  const runOne = async (i: number, ctx: TransferContext) => {
     const e = plan.entries[i]!;
     if (e.action === 'generate') {
       try {
@@ -121,15 +128,20 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
     } else progress.end(e.localPath, 'aborted', e.size);
   };
 
-  const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY));
+  // On AWS a bucket has a second hostname for free; measured in Chromium through a 30 ms proxy,
+  // 12 requests over two hosts save small files about a third faster than 6 over one.
+  const mirrors = opts.mirrors ?? [secondHostClient(client, plan.bucket)].filter((c): c is S3Client => c !== undefined);
+  const clients = [client, ...mirrors];
+  const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY * clients.length));
   let next = 0;
-  const worker = async () => {
+  const worker = async (k: number) => {
+    const own: TransferContext = { ...ctx, client: clients[k % clients.length]! };
     // No new file starts once the user cancels.
-    while (!signal?.aborted && next < work.length) await runOne(work[next++]!);
+    while (!signal?.aborted && next < work.length) await runOne(work[next++]!, own);
   };
   progress.start();
   try {
-    await Promise.all(Array.from({ length: Math.min(width, work.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(width, work.length) }, (_, k) => worker(k)));
   } finally {
     progress.stop();
     const errors = await writer.close();

@@ -20,3 +20,4 @@ export {
   type ExportTarget,
   type PyAfqSelection,
 } from './export.ts';
+export { secondHostClient } from './hosts.ts';
