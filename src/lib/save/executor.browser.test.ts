@@ -141,6 +141,25 @@ describe('saving into OPFS in Chromium', () => {
     expect(c.options).toBe(0);
   });
 
+  it('replaces a wrong-size file and an outdated one (overwrite), moving over the existing name', async () => {
+    const dir = await freshFolder('save-overwrite');
+    const target = await toSaveTarget(dir);
+    const plan = await makePlan(proxy);
+    await target.writeText('sub-01/anat/sub-01_T1w.nii.gz', 'truncated');
+    await target.writeText('dataset_description.json', 'x'.repeat(120));
+    const { annotatePlan } = await import('./annotate.ts');
+    const annotated = await annotatePlan(plan, target, { overwrite: false });
+    const action = (p: string) => annotated.entries.find((e) => e.localPath === p)!.action;
+    expect(action('sub-01/anat/sub-01_T1w.nii.gz')).toBe('overwrite');
+    // Same size and no manifest record: trusted as complete, as the spec's size rule says.
+    expect(action('dataset_description.json')).toBe('skip');
+    const forced = await annotatePlan(plan, target, { overwrite: true });
+    const report = await executePlan({ client: createS3Client({ endpoint: proxy }), plan: forced, target });
+    expect(report.failed).toEqual([]);
+    expect(report.downloaded).toBe(seeded.length);
+    await expectFinalFilesCorrect(dir, true);
+  });
+
   it('recovers from a server that resets connections mid-body', async () => {
     const dir = await freshFolder('save-faults');
     const plan = await makePlan(proxy);

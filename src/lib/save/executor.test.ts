@@ -173,11 +173,13 @@ describe('executePlan into a Node folder', () => {
         { ...o, localPath: '.s3bids/manifest.json' },
         { ...o, localPath: 'ok.json', refused: 'the key is odd' },
         { key: undefined, size: 0, etag: '', localPath: 'gen/dataset_description.json', action: 'generate', content: '{"Name":"x"}' },
+        { ...o, localPath: 'gen/dataset_description.json' },
       ],
     };
     const report = await run(dir, plan);
-    expect(report.entries.map((e) => e.status)).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'generated']);
-    expect(report.failed).toHaveLength(6);
+    expect(report.entries.map((e) => e.status)).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'refused', 'generated', 'refused']);
+    expect(report.failed).toHaveLength(7);
+    expect(report.failed[6]!.reason).toMatch(/same path/);
     expect(report.failed[0]!.reason).toMatch(/\.\./);
     expect(readFileSync(join(dir, 'gen', 'dataset_description.json'), 'utf8')).toBe('{"Name":"x"}');
     expect(existsSync(join(dir, '..', 'escape.json'))).toBe(false);

@@ -64,8 +64,11 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
 
   progress.filesTotal = plan.entries.length;
   const work: number[] = [];
+  const seen = new Set<string>();
   plan.entries.forEach((e, i) => {
-    const unsafe = e.refused ?? unsafePathReason(e.localPath);
+    // Two entries writing one file would interleave their bytes.
+    const unsafe = e.refused ?? unsafePathReason(e.localPath) ?? (seen.has(e.localPath) ? 'another entry of the plan saves to the same path' : undefined);
+    seen.add(e.localPath);
     if (unsafe) {
       fail(i, e, `Not saved: ${unsafe}.`, 'refused');
       progress.filesFailed++;

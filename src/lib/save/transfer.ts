@@ -221,7 +221,9 @@ async function fetchInto(
     }
     if (have === 0) {
       ctx.manifest.manifest.partial[entry.localPath] = { key: entry.key, etag: entry.etag, size: entry.size };
-      ctx.manifest.flushSoon();
+      // A big file is worth resuming even after a crash: record where its bytes come from at once.
+      if (entry.size >= 8 * 1024 * 1024) void ctx.manifest.flush();
+      else ctx.manifest.flushSoon();
     }
     const writable = await target.openWrite(part, { append: have > 0 });
     let got = have;
