@@ -160,6 +160,22 @@ describe('saving into OPFS in Chromium', () => {
     await expectFinalFilesCorrect(dir, true);
   });
 
+  it('falls back to copying where FileSystemFileHandle.move is missing (older browsers)', async () => {
+    const proto = FileSystemFileHandle.prototype as unknown as { move?: unknown };
+    const move = proto.move;
+    expect(typeof move).toBe('function');
+    delete proto.move;
+    try {
+      const dir = await freshFolder('save-copy');
+      const report = await executePlan({ client: createS3Client({ endpoint: proxy }), plan: await makePlan(proxy), target: await toSaveTarget(dir) });
+      expect(report.failed).toEqual([]);
+      await expectFinalFilesCorrect(dir, true);
+      expect([...(await walk(dir)).keys()].filter((p) => p.startsWith('.s3bids/partial/'))).toEqual([]);
+    } finally {
+      proto.move = move;
+    }
+  });
+
   it('recovers from a server that resets connections mid-body', async () => {
     const dir = await freshFolder('save-faults');
     const plan = await makePlan(proxy);
