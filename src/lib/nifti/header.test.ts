@@ -86,6 +86,22 @@ describe('readNiftiHeader', () => {
     console.log(`nifti-header-bytes: ${h.bytesTransferred} bytes in ${proxy.requests()} requests for a ${big.size}-byte .nii.gz`);
   });
 
+  it('stops early when a server ignores Range and sends the whole 200 MB object', async () => {
+    const plainServer = await countingProxy(moto.endpoint, { ignoreRange: true });
+    try {
+      const h = await readNiftiHeader(createS3Client({ endpoint: plainServer.endpoint }), B, 'big/sub-01_dwi.nii.gz');
+      expect(h.dims).toEqual([...BIG_DIMS]);
+      expect(h.objectSize).toBe(big.size);
+      expect(h.bytesTransferred).toBeLessThanOrEqual(1024 * 1024);
+      await new Promise((r) => setTimeout(r, 300));
+      // Cancelled, not drained: far less than the object crossed the wire.
+      expect(plainServer.bytes()).toBeLessThan(big.size / 4);
+      console.log(`range ignored: read ${h.bytesTransferred} bytes; the server sent ${plainServer.bytes()} before the cancel reached it`);
+    } finally {
+      await plainServer.close();
+    }
+  });
+
   it('reads NIfTI-1 plain and gzipped with the same answer', async () => {
     const plain = await readNiftiHeader(anon(), B, 'n1/T1w.nii');
     const gz = await readNiftiHeader(anon(), B, 'n1/T1w.nii.gz');

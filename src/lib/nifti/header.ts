@@ -48,7 +48,7 @@ export async function readNiftiHeader(client: S3Client, bucket: string, key: str
   const maxExt = opts.maxExtensionBytes ?? 1024 * 1024;
   const src = await openRanged(client, bucket, key, { signal: opts.signal });
   const gzip = isGzip(src.first);
-  const { bytes, error } = await readPrefix(src, gzip, (b) => headerBytesNeeded(b, wantExt, maxExt), opts.signal);
+  const { bytes, error } = await readPrefix(src, gzip, (b) => headerBytesNeeded(b, wantExt, maxExt), opts.signal).finally(() => src.close());
   if (gzip && error !== undefined && bytes.length < 348) {
     throw new S3BIDSError(
       'InvalidNifti',
@@ -66,7 +66,7 @@ export async function readNiftiHeader(client: S3Client, bucket: string, key: str
       `${where} is truncated: its header describes ${expected} bytes but the object has ${src.objectSize}. Re-upload or re-download it.`,
     );
   }
-  if (gzip && !pair && (opts.checkTrailer ?? true) && src.objectSize !== undefined && src.objectSize >= 18) {
+  if (gzip && !pair && src.rangeSupported && (opts.checkTrailer ?? true) && src.objectSize !== undefined && src.objectSize >= 18) {
     // gzip ends with the uncompressed size mod 2^32; a mismatch means a cut-off (or multi-member) file.
     const tail = await getObjectBytes(client, bucket, key, { start: src.objectSize - 4, end: src.objectSize - 1, signal: opts.signal });
     info.bytesTransferred += tail.length;

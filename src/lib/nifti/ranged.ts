@@ -14,6 +14,10 @@ export interface RangedSource {
   readonly objectSize: number | undefined;
   /** The first chunk, already fetched (to sniff gzip magic bytes); `next()` hands it out first. */
   readonly first: Uint8Array;
+  /** False when the server ignored Range and sent the whole object. */
+  readonly rangeSupported: boolean;
+  /** Stops a whole-object response a Range-ignoring server sent; a no-op after Range reads. */
+  close(): void;
 }
 
 export interface RangedOptions {
@@ -43,16 +47,37 @@ export async function openRanged(client: S3Client, bucket: string, key: string, 
   let objectSize: number | undefined;
   let pos = 0;
 
+  // A server that ignores Range (a plain static server) answers 200 with the whole object: read that
+  // one body chunk by chunk instead, and cancel it when the reader has enough.
+  let whole: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  const count = (b: Uint8Array) => {
+    transferred += b.length;
+    opts.onBytes?.(b.length);
+    return b;
+  };
+  const readWhole = async (): Promise<Uint8Array | undefined> => {
+    try {
+      const { done, value } = await whole!.read();
+      return done ? undefined : count(value);
+    } catch (e) {
+      throwIfAborted(opts.signal);
+      throw new S3BIDSError('Network', `The connection broke while reading ${where}; try again.`, { cause: e, retryable: true });
+    }
+  };
+
   const fetchNext = async (): Promise<Uint8Array | undefined> => {
+    if (whole) return readWhole();
     const stop = Math.min(objectSize ?? Infinity, opts.limit ?? Infinity);
     if (pos >= stop) return undefined;
     const res = await getObject(client, bucket, key, { start: pos, end: Math.min(pos + chunk, stop) - 1, signal: opts.signal });
-    const bytes = await readAll(res.body, opts.signal, where);
-    transferred += bytes.length;
-    opts.onBytes?.(bytes.length);
-    // A 200 means the server ignored Range and sent the whole object.
-    objectSize = res.status === 206 ? (res.totalSize ?? objectSize) : bytes.length;
-    pos = res.status === 206 ? pos + bytes.length : bytes.length;
+    if (res.status !== 206) {
+      objectSize = res.totalSize;
+      whole = res.body.getReader();
+      return readWhole();
+    }
+    const bytes = count(await readAll(res.body, opts.signal, where));
+    objectSize = res.totalSize ?? objectSize;
+    pos += bytes.length;
     chunk = Math.min(chunk * 2, maxChunk);
     return bytes;
   };
@@ -82,6 +107,12 @@ export async function openRanged(client: S3Client, bucket: string, key: string, 
       return objectSize;
     },
     first,
+    get rangeSupported() {
+      return whole === undefined;
+    },
+    close() {
+      whole?.cancel().catch(() => {});
+    },
   };
 }
 

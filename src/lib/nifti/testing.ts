@@ -60,19 +60,26 @@ export async function bigNiftiGz(): Promise<{ path: string; size: number; header
 
 export const fileStream = (path: string) => createReadStream(path);
 
-/** A loopback HTTP proxy to `target` that counts the response body bytes it relays. */
-export async function countingProxy(target: string): Promise<{ endpoint: string; bytes(): number; requests(): number; reset(): void; close(): Promise<void> }> {
+/**
+ * A loopback HTTP proxy to `target` that counts the response body bytes it relays; `ignoreRange` drops
+ * the Range header, as a plain static file server would.
+ */
+export async function countingProxy(target: string, opts: { ignoreRange?: boolean } = {}): Promise<{ endpoint: string; bytes(): number; requests(): number; reset(): void; close(): Promise<void> }> {
   const t = new URL(target);
   let bytes = 0;
   let requests = 0;
   const server: Server = createServer((req, res) => {
     requests++;
+    const headers = { ...req.headers, host: t.host };
+    if (opts.ignoreRange) delete headers.range;
     const up = request(
-      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } },
+      { host: t.hostname, port: t.port, method: req.method, path: req.url, headers },
       (upRes) => {
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
         upRes.on('data', (c: Buffer) => (bytes += c.length));
         upRes.pipe(res);
+        // Stop relaying when the client hangs up (a cancelled read), as a real server would.
+        res.on('close', () => upRes.destroy());
       },
     );
     up.on('error', () => res.destroy());

@@ -96,7 +96,7 @@ export async function readNiftiVolume(client: S3Client, bucket: string, key: str
     },
     ...(header.gzip ? {} : { limit: plan.bytesToDecode }),
   });
-  const { bytes, error } = await readPrefix(src, header.gzip, () => plan.bytesToDecode, opts.signal);
+  const { bytes, error } = await readPrefix(src, header.gzip, () => plan.bytesToDecode, opts.signal).finally(() => src.close());
   if (bytes.length < plan.bytesToDecode)
     throw new S3BIDSError(
       'InvalidNifti',
