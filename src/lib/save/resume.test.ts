@@ -9,6 +9,7 @@ import { startProxy, type FaultMode, type Proxy } from '../../../tests/support/p
 import type { DownloadPlan } from '../bids/types.ts';
 import { createS3Client, listAll } from '../s3/index.ts';
 import { executePlan, type ExecuteOptions } from './executor.ts';
+import type { DownloadProgress } from './types.ts';
 import { nodeFolderTarget } from './node-folder.ts';
 
 const BUCKET = 'resume-test';
@@ -75,7 +76,7 @@ function bytesOnDisk(dir: string): number {
 }
 
 /** Runs and calls `act` once `fraction` of the bytes have arrived. */
-async function runUntil(dir: string, plan: DownloadPlan, fraction: number, act: () => void, extra: Partial<ExecuteOptions> = {}) {
+async function runUntil(dir: string, plan: DownloadPlan, fraction: number, act: (p: DownloadProgress) => void, extra: Partial<ExecuteOptions> = {}) {
   const total = SIZES.reduce((a, b) => a + b, 0);
   let fired = false;
   return run(dir, plan, {
@@ -86,7 +87,7 @@ async function runUntil(dir: string, plan: DownloadPlan, fraction: number, act: 
       onProgress: (p) => {
         if (!fired && p.bytesDone >= total * fraction) {
           fired = true;
-          act();
+          act(p);
         }
       },
     },
@@ -99,10 +100,17 @@ describe('cancel and resume', () => {
     const plan = await makePlan();
     const ctl = new AbortController();
     let cancelledAt = 0;
-    const first = await runUntil(dir, plan, 0.4, () => {
+    let mid: DownloadProgress | undefined;
+    const first = await runUntil(dir, plan, 0.4, (p) => {
+      mid = p;
       cancelledAt = performance.now();
       ctl.abort();
     }, { control: { signal: ctl.signal } });
+    // Mid-run progress: a rate from the sliding window, an ETA, the files in flight.
+    expect(mid!.rate).toBeGreaterThan(RATE / 2);
+    expect(mid!.etaSeconds).toBeGreaterThan(0);
+    expect(mid!.active.length).toBeGreaterThan(0);
+    expect(mid!.bytesTotal).toBe(SIZES.reduce((a, b) => a + b, 0));
     expect(performance.now() - cancelledAt).toBeLessThan(3000);
     expect(first.aborted).toBe(true);
     expect(first.entries.some((e) => e.status === 'aborted')).toBe(true);
