@@ -66,6 +66,7 @@ describe('sidecarCandidates (BIDS inheritance)', () => {
     ['an extra entity at the top is not applicable', `${S}/sub-03/anat/sub-03_T1w.nii.gz`, [`${S}/acq-mp2rage_T1w.json`, `${S}/T1w.json`], [`${S}/T1w.json`]],
     ['session-level only', `${S}/sub-04/ses-a/dwi/sub-04_ses-a_dwi.nii.gz`, [`${S}/sub-04/ses-a/sub-04_ses-a_dwi.json`, `${S}/sub-04/ses-b/sub-04_ses-b_dwi.json`], [`${S}/sub-04/ses-a/sub-04_ses-a_dwi.json`]],
     ['a derivative dataset is its own root', `${S}/derivatives/p/sub-01/dwi/sub-01_desc-x_dwi.nii.gz`, [`${S}/dwi.json`, `${S}/derivatives/p/desc-x_dwi.json`], [`${S}/derivatives/p/desc-x_dwi.json`]],
+    ['a sidecar asked about itself comes last, after what it inherits', `${S}/sub-05/dwi/sub-05_dwi.json`, [`${S}/sub-05/dwi/sub-05_dwi.json`, `${S}/dwi.json`, `${S}/sub-05/dwi/sub-05_acq-b_dwi.json`], [`${S}/dwi.json`, `${S}/sub-05/dwi/sub-05_dwi.json`]],
     ['not a BIDS name', `${S}/sub-01/sub-01_my notes.txt`, [`${S}/sub-01/sub-01_my notes.json`, `${S}/sub-01/notes.json`], []],
   ])('%s', (_t, data, keys, want) => expect(sidecarCandidates(data, keys).files).toEqual(want));
 });

@@ -39,7 +39,8 @@ const baseOf = (key: string) => key.slice(key.lastIndexOf('/') + 1);
  * The sidecars that apply to `dataKey` under the BIDS inheritance principle, top level first:
  * `.json` files with the same suffix whose entities are a subset of the data file's, in the data
  * file's folder or a parent up to the dataset root (the folder holding `sub-*`). Within one level,
- * fewer entities come first so the more specific file wins.
+ * fewer entities come first so the more specific file wins. Asked about a `.json` file itself, the
+ * answer ends with that file, so a sidecar shows what it inherits too.
  */
 export function sidecarCandidates(dataKey: string, allKeys: Iterable<string>): { levels: string[][]; files: string[] } {
   const name = parseBidsName(baseOf(dataKey));
@@ -52,6 +53,7 @@ export function sidecarCandidates(dataKey: string, allKeys: Iterable<string>): {
   for (let l = rootLen; l <= segs.length; l++) levelDirs.set(segs.slice(0, l).join('/'), l - rootLen);
   const levels: { key: string; n: number }[][] = Array.from({ length: segs.length - rootLen + 1 }, () => []);
   for (const key of allKeys) {
+    // A sidecar asked about itself comes last below (it is the most specific file).
     if (key === dataKey || !key.endsWith('.json')) continue;
     const level = levelDirs.get(dirOf(key));
     if (level === undefined) continue;
@@ -61,6 +63,7 @@ export function sidecarCandidates(dataKey: string, allKeys: Iterable<string>): {
     levels[level]!.push({ key, n: Object.keys(side.entities).length });
   }
   const ordered = levels.map((l) => l.sort((a, b) => a.n - b.n || (a.key < b.key ? -1 : 1)).map((c) => c.key));
+  if (name.extension === '.json') ordered.at(-1)!.push(dataKey);
   return { levels: ordered, files: ordered.flat() };
 }
 
