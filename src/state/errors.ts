@@ -13,7 +13,7 @@ export function describeProblem(e: unknown): Problem {
   if (isS3BIDSError(e)) {
     switch (e.code) {
       case 'NoSuchBucket':
-        return { code: e.code, title: 'No such bucket', message: `${e.message} Check the spelling, or pick a preset.` };
+        return { code: e.code, title: 'No such bucket', message: `${e.message} Or pick a preset.` };
       case 'AccessDenied':
         return { code: e.code, title: 'Access denied', message: e.message, action: 'credentials' };
       case 'Network':

@@ -1,6 +1,7 @@
 // Hands the current plan to bulk tools: the export code loads only when the dialog opens.
 import { objectUrl } from '../lib/s3/index.ts';
 import type { AppState } from './app.svelte.ts';
+import type { StudyLocation } from '../lib/s3/location.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
 export type ExportKind = 'aws' | 's5cmd' | 'batch' | 'curl' | 'pyafq';
@@ -32,13 +33,19 @@ export class ExportState {
     const plan = app.save.plan;
     const loc = app.study.location;
     const client = app.study.client;
-    if (!plan || !loc || !client) {
+    if (!loc) {
       this.text = '';
       this.problem = { code: 'NoPlan', title: 'Nothing to export yet', message: 'Open a study and choose at least one subject first.' };
       return;
     }
     try {
       const x = await import('../lib/save/export.ts');
+      if (!plan || !client) {
+        // The study could not be listed here (often: no browser access): hand the whole prefix to a tool that can.
+        this.text = wholeStudy(x.shellQuote, this.kind, loc);
+        this.problem = undefined;
+        return;
+      }
       const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId };
       switch (this.kind) {
         case 'aws':
@@ -77,5 +84,22 @@ export class ExportState {
   /** A blob URL for the "Download" link; the caller revokes it. */
   blobUrl(): string {
     return URL.createObjectURL(new Blob([this.text], { type: 'text/plain' }));
+  }
+}
+
+/** Commands for a whole study, for when no listing (and so no plan) is available in the browser. */
+function wholeStudy(q: (s: string) => string, kind: ExportKind, loc: StudyLocation): string {
+  const src = `s3://${loc.bucket}/${loc.prefix ? loc.prefix + '/' : ''}`;
+  const endpoint = loc.endpoint ? ` --endpoint-url ${q(loc.endpoint)}` : '';
+  const note = '# The browser could not list this study, so this copies the whole study prefix.\n';
+  switch (kind) {
+    case 'aws':
+      return `#!/usr/bin/env bash\n${note}set -euo pipefail\naws s3 cp --no-sign-request${endpoint} --recursive ${q(src)} ${q(loc.studyId + '/')}\n`;
+    case 's5cmd':
+      return `${note}# Run: s5cmd --no-sign-request${endpoint} cp ${q(src + '*')} ${q(loc.studyId + '/')}\n`;
+    case 'pyafq':
+      return `${note}from AFQ.data.s3bids import S3BIDSStudy\n\nstudy = S3BIDSStudy(${JSON.stringify(loc.studyId)}, ${JSON.stringify(loc.bucket)}, ${JSON.stringify(loc.prefix)}, subjects="all", anon=True)\nstudy.download(${JSON.stringify(loc.studyId)})\n`;
+    default:
+      return `${note}# A per-file ${kind === 'curl' ? 'curl script' : 'manifest'} needs the listing; use the AWS CLI or s5cmd export instead.\n`;
   }
 }

@@ -63,6 +63,14 @@ export class ParticipantsState {
     this.error = undefined;
   }
 
+  /** Forgets the previous study's table (filters and sort stay: they may come from the URL). */
+  reset() {
+    this.#table = undefined;
+    this.#onS3 = new Set();
+    this.synthetic = false;
+    this.error = undefined;
+  }
+
   fail(e: unknown, subjectsOnS3: readonly string[]) {
     this.set(this.#engine.parseParticipants('participant_id\n' + subjectsOnS3.join('\n')), subjectsOnS3, true);
     this.error = e;

@@ -104,6 +104,7 @@ export class StudyState {
     this.name = undefined;
     this.cachedAt = undefined;
     this.changedSinceCache = false;
+    this.#participants.reset();
     try {
       const client = this.#engine.createClient(loc, this.#credentials);
       this.client = client;
