@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getObjectText } from '../s3/index.ts';
 import { parseJson, stringifyJson } from './parse.ts';
-import { putObjectBytes } from './put.ts';
+import { putObjectBytes } from '../s3/put.ts';
 
 /** Reads and parses a JSON object from S3 (pyAFQ's `s3fs_json_read`; anonymous clients work for public buckets). */
 export async function s3JsonRead(client: S3Client, bucket: string, key: string, opts: { signal?: AbortSignal } = {}): Promise<unknown> {

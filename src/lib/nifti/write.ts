@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3BIDSError } from '../errors/index.ts';
-import { putObjectBytes, requireCredentials } from '../json/put.ts';
+import { putObjectBytes, requireCredentials } from '../s3/put.ts';
 import { encodeNifti, gunzipBytes, gzipBytes, type NiftiImage } from './encode.ts';
 import { isGzip, parseNiftiHeader } from './parse.ts';
 

@@ -5,3 +5,4 @@ export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, 
 export { assertBucketName } from './bucket-name.ts';
 export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
 export { listStudy, compareKeys, normalisePrefix, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
+export { putObjectBytes, requireCredentials } from './put.ts';

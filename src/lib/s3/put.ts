@@ -1,6 +1,8 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3BIDSError, throwIfAborted } from '../errors/index.ts';
-import { clientInfo, stripEtag, toS3BIDSError } from '../s3/index.ts';
+import { clientInfo } from './client.ts';
+import { stripEtag } from './list.ts';
+import { toS3BIDSError } from './errors.ts';
 
 /** Writing to S3 needs a signed client; an anonymous one can never be allowed to write. */
 export function requireCredentials(client: S3Client, what: string): void {
