@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '../support/moto.ts';
 import { serveDist } from '../support/build-app.ts';
 import { launchChromium, readOpfsTree, type Chromium } from '../support/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '../support/fixtures/index.ts';
+import { DEMO_PARTICIPANTS, DEMO_PLAN, DEMO_SUBJECTS, demoStudy, seedFiles } from '../support/fixtures/index.ts';
 import { bodyBytes, type FixtureFile } from '../support/fixtures/types.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
@@ -127,6 +127,15 @@ describe('the app, as a researcher uses it', () => {
     expect(await page.locator('input[name="pipeline"][value="dmriprep"]').isChecked()).toBe(true);
     await expect.poll(async () => (await page.locator('[role=row][data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual([...females].sort());
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${planned.length} files`);
+
+    // Look before downloading: the inspector loads on demand and reads a T1w header over a Range request.
+    await page.getByRole('button', { name: /Look at files before downloading/ }).click();
+    await page.getByLabel('Find an image or sidecar').fill('T1w.nii.gz');
+    await page.locator('.inspect .link').first().click();
+    const t1 = DEMO_PLAN.volumes!.t1!.dims;
+    await expect.poll(() => page.locator('[data-field="dims"]').textContent(), { timeout: 30_000 }).toBe(t1.join(' × '));
+    await shot(page, '05-inspector');
+
     expect(browser.pageErrors).toEqual([]);
     expect(firstRun, 'the first save run completes without failures').toContain('Done.');
   });
