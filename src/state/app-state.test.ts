@@ -1,0 +1,90 @@
+// State classes in Node with the real engine functions (no S3 needed for these parts).
+import { describe, expect, it } from 'vitest';
+import { AppState } from './app.svelte.ts';
+import { createEngine } from './engine.ts';
+import { ParticipantsState } from './participants.svelte.ts';
+import { SelectionState } from './selection.svelte.ts';
+import { OptionsState } from './options.svelte.ts';
+import { decodeQuery, encodeQuery } from './query.ts';
+import { selectSubjects } from '../lib/select/index.ts';
+import { parseParticipants } from '../lib/tsv/index.ts';
+import { ListingCache, memoryListingStore } from '../lib/cache/index.ts';
+
+const engine = createEngine({ cache: new ListingCache({ store: memoryListingStore() }) });
+const SUBJECTS = ['sub-01', 'sub-010', 'sub-02', 'sub-03', 'sub-04', 'sub-05'];
+const TSV = 'participant_id\tage\tsex\n' + ['01\t10\tF', '010\t20\tM', '02\t30\tF', '03\tn/a\tF', '04\t50\tM', '05\t60\tF', '99\t70\tF'].join('\n') + '\n';
+
+function setup() {
+  const p = new ParticipantsState(engine);
+  p.set(parseParticipants(TSV), SUBJECTS);
+  const sel = new SelectionState(engine, () => SUBJECTS, () => p.filteredIds);
+  return { p, sel };
+}
+
+describe('selection state', () => {
+  it('draws the seeded subset pyAFQ draws, from all subjects or from the filtered ones', () => {
+    const { p, sel } = setup();
+    sel.setMode('random');
+    sel.n = 3;
+    sel.seed = 42;
+    expect(sel.ids).toEqual(selectSubjects(SUBJECTS, 3, 42).subjects);
+    p.setFilter({ column: 'sex', kind: 'pick', values: ['F'] });
+    sel.fromFiltered = true;
+    const pool = ['sub-01', 'sub-02', 'sub-03', 'sub-05']; // females with data; sub-99 has none
+    expect(sel.ids).toEqual(selectSubjects(pool, 3, 42).subjects);
+  });
+
+  it('takes the current filter, and hand picks, only among subjects with data on S3', () => {
+    const { p, sel } = setup();
+    expect([...p.missing]).toEqual(['sub-99']);
+    p.setFilter({ column: 'age', kind: 'range', min: 25 });
+    sel.setMode('filter');
+    expect(sel.ids).toEqual(['sub-02', 'sub-04', 'sub-05']);
+    sel.toggle('sub-99');
+    sel.toggle('sub-010');
+    expect(sel.mode).toBe('hand');
+    expect(sel.ids).toEqual(['sub-010']);
+  });
+
+  it('sorts and filters the visible rows with the engine', () => {
+    const { p } = setup();
+    p.toggleSort('age');
+    p.toggleSort('age');
+    expect(p.filteredIds).toEqual(['sub-99', 'sub-05', 'sub-04', 'sub-02', 'sub-010', 'sub-01', 'sub-03']);
+    p.setFilter({ column: 'age', kind: 'range', max: 30 });
+    expect(p.filteredIds).toEqual(['sub-02', 'sub-010', 'sub-01']);
+  });
+});
+
+describe('options state', () => {
+  it('turns choices into pyAFQ download options, with the substring rule shown honestly', () => {
+    const o = new OptionsState();
+    expect(o.downloadOptions).toEqual({ overwrite: false, verify: false, includeDerivs: false });
+    o.togglePipeline('afq');
+    o.includeText = '**/dwi/**\n\n *.json ';
+    o.top = 'some';
+    o.toggleTopName('README');
+    expect(o.downloadOptions).toEqual({
+      overwrite: false,
+      verify: false,
+      includeDerivs: ['afq'],
+      includeModalityAgnostic: ['README'],
+      include: ['**/dwi/**', '*.json'],
+    });
+    expect(o.effectivePipelines(['afq', 'afq-extra', 'dmriprep'])).toEqual(['afq', 'afq-extra']);
+  });
+});
+
+describe('the app state and the URL', () => {
+  it('restores a shared view and writes it back unchanged, without any credential', async () => {
+    const app = new AppState(engine);
+    const hash =
+      '#filters=' + encodeURIComponent(JSON.stringify([{ column: 'sex', kind: 'pick', values: ['F'] }])) +
+      '&sort=age%3Adesc&mode=hand&ids=sub-01%2Csub-02&n=3&seed=42&derivs=some&pipelines=afq&suffix=.nii.gz&include=**%2Fdwi%2F**&top=none';
+    await app.applyQuery(decodeQuery(hash));
+    app.study.setCredentials({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'very-secret' });
+    const out = encodeQuery(app.toQuery());
+    expect(decodeQuery(out)).toEqual(decodeQuery(hash));
+    expect(out).not.toMatch(/AKIAEXAMPLE|very-secret/);
+  });
+});
