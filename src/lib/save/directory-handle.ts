@@ -31,11 +31,17 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
     if (parts.length === 0) return Promise.resolve(root);
     const id = parts.join('/');
     const known = dirs.get(id);
-    if (known) return known;
+    // A lookup in flight may be one that must not create (a stat): if it fails, create now.
+    if (known) return create ? known.catch(() => lookup(parts, id, true)) : known;
+    return lookup(parts, id, create);
+  };
+  const lookup = (parts: string[], id: string, create: boolean): Promise<FileSystemDirectoryHandle> => {
     const p = dirFor(parts.slice(0, -1), create).then((parent) => parent.getDirectoryHandle(parts[parts.length - 1]!, { create }));
-    // Only folders that exist are remembered; a failed lookup may succeed once created.
+    // Only folders that exist stay remembered; a failed lookup may succeed once created.
     dirs.set(id, p);
-    p.catch(() => dirs.delete(id));
+    p.catch(() => {
+      if (dirs.get(id) === p) dirs.delete(id);
+    });
     return p;
   };
   const fileHandle = async (path: string, create: boolean) => {
@@ -89,6 +95,7 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
       const src = await existing(from);
       if (!src) throw storageError('move', from, new DOMException('missing', 'NotFoundError'));
       const { dirs: parts, name } = splitPath(to);
+      let moveError: unknown;
       try {
         const dest = await dirFor(parts, true);
         const movable = src.file as Movable;
@@ -99,13 +106,14 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
           } catch (e) {
             // Some folders (or older browsers) refuse a move: fall through to a copy.
             if ((e as { name?: string })?.name === 'QuotaExceededError') throw e;
+            moveError = e;
           }
         }
         const out = await (await dest.getFileHandle(name, { create: true })).createWritable();
         await (await src.file.getFile()).stream().pipeTo(out);
         await src.dir.removeEntry(src.name);
       } catch (e) {
-        throw storageError('move into place', to, e);
+        throw storageError('move into place', to, moveError ?? e);
       }
     },
     async remove(path) {
