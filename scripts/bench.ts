@@ -24,6 +24,17 @@ const client = createS3Client({ endpoint: proxy.endpoint });
 const figures: Figure[] = [];
 let chromiumVersion = 'Chromium (not started)';
 const cleanup: (() => Promise<unknown>)[] = [];
+const failures: string[] = [];
+/** One scenario group; a failure is recorded and the next group still runs. */
+async function stage(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (e) {
+    console.error(e);
+    failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  log(`${name} done`);
+}
 
 try {
   log(`moto ${moto.endpoint}, proxy ${proxy.endpoint} (+${DELAY_MS} ms per request)`);
@@ -31,8 +42,7 @@ try {
   await seedFiles(moto, 'bench-list', 'large', largeStudy(1000, 25), { concurrency: 16 });
   const keyCount = largeStudyKeyCount(1000, 25);
   log(`seeded ${keyCount} keys`);
-  figures.push(...(await listingFigures(client, 'bench-list', 'large', keyCount)));
-  log('listing done');
+  await stage('listing', async () => void figures.push(...(await listingFigures(client, 'bench-list', 'large', keyCount))));
 
   const pageDir = await buildBenchPage();
   const server = await serveDir(pageDir);
@@ -43,6 +53,7 @@ try {
 
   // Cached revisit: cold = listStudy from S3 in the page; cached = a reloaded page reading IndexedDB.
   const where = { endpoint: proxy.endpoint, bucket: 'bench-list', prefix: 'large' };
+  await stage('cached revisit', async () => {
   const cold: number[] = [];
   const cached: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -67,7 +78,7 @@ try {
     pass: cachedMs / coldMs < 0.1,
     note: `Chromium, ${keyCount} keys; cold ${cold.map((v) => v.toFixed(0)).join(', ')} ms; cached (after a reload, IndexedDB) ${cached.map((v) => v.toFixed(0)).join(', ')} ms`,
   });
-  log('cached revisit done');
+  });
 
   await moto.createBucket('bench-save');
   const small = Array.from({ length: 2000 }, (_, i) => ({ key: `s/f${String(i).padStart(4, '0')}.bin`, body: randomBytes(10 * 1024) }));
@@ -75,17 +86,18 @@ try {
   const big = Array.from({ length: 40 }, (_, i) => ({ key: `b/f${String(i).padStart(2, '0')}.bin`, body: randomBytes(10 * 2 ** 20) }));
   await seedFiles(moto, 'bench-save', 'big', big, { concurrency: 4 });
   log('seeded 2,000 x 10 KB and 40 x 10 MB');
-  figures.push(...(await savingFigures(b, proxy.endpoint, 'bench-save')));
-  log('saving done');
+  await stage('saving', async () => void figures.push(...(await savingFigures(b, proxy.endpoint, 'bench-save'))));
 
-  await moto.put('bench-save', 'huge/one.bin', Buffer.alloc(2 ** 30, 7));
-  figures.push(await heapFigure(b, proxy.endpoint, 'bench-save'));
-  await moto.admin.send(new PutObjectCommand({ Bucket: 'bench-save', Key: 'huge/one.bin', Body: 'x' }));
-  log('1 GB heap done');
+  await stage('1 GB heap', async () => {
+    await moto.put('bench-save', 'huge/one.bin', Buffer.alloc(2 ** 30, 7));
+    figures.push(await heapFigure(b, proxy.endpoint, 'bench-save'));
+    await moto.admin.send(new PutObjectCommand({ Bucket: 'bench-save', Key: 'huge/one.bin', Body: 'x' }));
+  });
 
-  figures.push(...(await participantsFigures()));
-  figures.push(await bundleFigure());
-  log('participants and bundle done');
+  await stage('participants and bundle', async () => {
+    figures.push(...(await participantsFigures()));
+    figures.push(await bundleFigure());
+  });
 
   const nii = bigNiftiGz();
   await moto.put('bench-save', 'nifti/sub-01_dwi.nii.gz', nii);
@@ -110,6 +122,7 @@ const ordered = NAMES.map((n) => figures.find((f) => f.name === n) ?? notMeasure
 printTable(ordered);
 const total = (performance.now() - started) / 1000;
 writeResults(resolve(import.meta.dirname, '../bench'), machine(chromiumVersion), ordered, [
+  ...(failures.length ? ['Failures in this run:', ...failures.map((f) => `- ${f}`), ''] : []),
   `Whole run: ${total.toFixed(0)} s. Listing ran in Node (the engine's listStudy over the AWS SDK, 8 parallel); the cached revisit and`,
   'all saving ran in headless Chromium (bench/page built with Vite, driven by playwright-core) into OPFS.',
 ]);

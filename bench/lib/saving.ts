@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchBrowser } from './browser.ts';
-import { round, type Figure } from './report.ts';
+import { notMeasured, round, type Figure } from './report.ts';
 
 export interface SaveRun {
   ms: number;
@@ -16,9 +16,17 @@ export interface SaveRun {
 
 const CONCURRENCY = 6;
 
+/** A scenario that hangs must not hang the whole bench: it becomes "not measured (timed out)". */
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms)));
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
 async function run(b: BenchBrowser, fn: 'save' | 'ceiling', endpoint: string, bucket: string, prefix: string, concurrency: number) {
-  const r = await b.call<SaveRun>(fn, { endpoint, bucket, prefix, dir: `bench-${fn}`, concurrency });
-  await b.call('clearOpfs');
+  const what = `${fn} ${prefix} x${concurrency}`;
+  const r = await withTimeout(b.call<SaveRun>(fn, { endpoint, bucket, prefix, dir: `bench-${fn}-${prefix}-${concurrency}`, concurrency }), 150_000, what);
+  await withTimeout(b.call('clearOpfs'), 30_000, 'clearing OPFS');
   if (r.failed) throw new Error(`${fn} of ${prefix}: ${r.failed} files failed`);
   return r;
 }
@@ -40,18 +48,31 @@ const rate = (files: number, ms: number) => files / (ms / 1000);
 const mbps = (bytes: number, ms: number) => bytes / 2 ** 20 / (ms / 1000);
 
 export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: string): Promise<Figure[]> {
-  const smallOurs = await run(b, 'save', endpoint, bucket, 'small', CONCURRENCY);
-  const smallSeq = await run(b, 'save', endpoint, bucket, 'small', 1);
-  const smallCeil = await run(b, 'ceiling', endpoint, bucket, 'small', CONCURRENCY);
-  const bigOurs = await run(b, 'save', endpoint, bucket, 'big', CONCURRENCY);
-  const bigCeil = await run(b, 'ceiling', endpoint, bucket, 'big', CONCURRENCY);
-  const smallAws = awsCli(endpoint, bucket, 'small');
-  const bigAws = awsCli(endpoint, bucket, 'big');
-  const n = smallOurs.files;
-  const bytes = bigOurs.bytes;
-  const sOurs = rate(n, smallOurs.ms);
-  const bOurs = mbps(bytes, bigOurs.ms);
-  const fig = (name: string, ours: number, unit: string, ref: string, refValue: number, target: string, note: string): Figure => {
+  const errors: string[] = [];
+  const attempt = async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await f();
+    } catch (e) {
+      errors.push(String(e instanceof Error ? e.message : e));
+      console.error(e);
+      return undefined;
+    }
+  };
+  const smallOurs = await attempt(() => run(b, 'save', endpoint, bucket, 'small', CONCURRENCY));
+  const smallSeq = await attempt(() => run(b, 'save', endpoint, bucket, 'small', 1));
+  const smallCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'small', CONCURRENCY));
+  const bigOurs = await attempt(() => run(b, 'save', endpoint, bucket, 'big', CONCURRENCY));
+  const bigCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'big', CONCURRENCY));
+  const smallAws = await attempt(async () => awsCli(endpoint, bucket, 'small'));
+  const bigAws = await attempt(async () => awsCli(endpoint, bucket, 'big'));
+  const n = 2000;
+  const bytes = 40 * 10 * 2 ** 20;
+  const why = () => `a run failed: ${errors.join('; ') || 'unknown'}`;
+  const fig = (name: string, oursRun: { ms: number } | undefined, refRun: { ms: number } | undefined, unit: string, ref: string, target: string, note: () => string): Figure => {
+    const per = unit === 'files/s' ? (r: { ms: number }) => rate(n, r.ms) : (r: { ms: number }) => mbps(bytes, r.ms);
+    if (!oursRun || !refRun) return notMeasured(name, unit, target, why());
+    const ours = per(oursRun);
+    const refValue = per(refRun);
     const ratio = ours / refValue;
     const min = Number(/>=\s*([\d.]+)/.exec(target)?.[1] ?? NaN);
     return {
@@ -63,20 +84,20 @@ export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: s
       ratio: round(ratio),
       target,
       ...(Number.isFinite(min) ? { pass: ratio >= min } : {}),
-      note,
+      note: note(),
     };
   };
-  const secs = (r: { ms: number }) => `${(r.ms / 1000).toFixed(2)} s`;
+  const secs = (r: { ms: number } | undefined) => (r ? `${(r.ms / 1000).toFixed(2)} s` : '—');
   return [
-    fig('save-small-vs-sequential', sOurs, 'files/s', 'one-at-a-time (our saver, concurrency 1)', rate(n, smallSeq.ms), '>= 4',
-      `${n} x 10 KB: ours ${secs(smallOurs)} at concurrency ${CONCURRENCY}, one at a time ${secs(smallSeq)}`),
-    fig('save-small-vs-ceiling', sOurs, 'files/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, rate(n, smallCeil.ms), '>= 0.9',
-      `ceiling ${secs(smallCeil)}`),
-    fig('save-big-vs-ceiling', bOurs, 'MB/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, mbps(bytes, bigCeil.ms), '>= 0.9',
-      `${bigOurs.files} x 10 MB: ours ${secs(bigOurs)}, ceiling ${secs(bigCeil)}`),
-    fig('save-small-vs-awscli', sOurs, 'files/s', 'aws s3 cp --recursive', rate(n, smallAws.ms), 'reported',
-      `aws cli ${secs(smallAws)} (its own 10 parallel requests; process start included)`),
-    fig('save-big-vs-awscli', bOurs, 'MB/s', 'aws s3 cp --recursive', mbps(bytes, bigAws.ms), 'reported', `aws cli ${secs(bigAws)}`),
+    fig('save-small-vs-sequential', smallOurs, smallSeq, 'files/s', 'one-at-a-time (our saver, concurrency 1)', '>= 4',
+      () => `${n} x 10 KB: ours ${secs(smallOurs)} at concurrency ${CONCURRENCY}, one at a time ${secs(smallSeq)}`),
+    fig('save-small-vs-ceiling', smallOurs, smallCeil, 'files/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, '>= 0.9',
+      () => `ours ${secs(smallOurs)}, ceiling ${secs(smallCeil)}`),
+    fig('save-big-vs-ceiling', bigOurs, bigCeil, 'MB/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, '>= 0.9',
+      () => `40 x 10 MB: ours ${secs(bigOurs)}, ceiling ${secs(bigCeil)}`),
+    fig('save-small-vs-awscli', smallOurs, smallAws, 'files/s', 'aws s3 cp --recursive', 'reported',
+      () => `ours ${secs(smallOurs)}, aws cli ${secs(smallAws)} (10 parallel requests; process start included)`),
+    fig('save-big-vs-awscli', bigOurs, bigAws, 'MB/s', 'aws s3 cp --recursive', 'reported', () => `ours ${secs(bigOurs)}, aws cli ${secs(bigAws)}`),
   ];
 }
 
@@ -92,7 +113,14 @@ export async function heapFigure(b: BenchBrowser, endpoint: string, bucket: stri
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  const r = await run(b, 'save', endpoint, bucket, 'huge', 1).finally(() => (done = true));
+  let r: SaveRun;
+  try {
+    r = await run(b, 'save', endpoint, bucket, 'huge', 1);
+  } catch (e) {
+    return notMeasured('save-1gb-heap-growth', 'MB', '< 50', String(e instanceof Error ? e.message : e));
+  } finally {
+    done = true;
+  }
   await sampler;
   const after = await b.heapUsed();
   const growth = (peak - before) / 2 ** 20;
