@@ -11,7 +11,10 @@ import { parseParticipants, applyFilters, sortRows, summarise, flagMissing } fro
 import type { ParticipantsTable, Filter, Summary, SortDirection } from '../lib/tsv/index.ts';
 import { S3BIDSStudy, HBNSite } from '../lib/bids/index.ts';
 import type { DownloadOptions, DownloadPlan } from '../lib/bids/types.ts';
-import type { DirectoryTarget, DownloadControl, DownloadReport } from '../lib/save/types.ts';
+import type { DirectoryTarget, DownloadControl, DownloadReport, SaveTarget } from '../lib/save/types.ts';
+
+// The saver loads on first use: browsing a study does not need it.
+const saver = () => import('../lib/save/index.ts');
 
 /** What the app needs of a study model (SPEC §2's S3BIDSStudy). */
 export interface StudyModel {
@@ -47,6 +50,14 @@ export interface Engine {
   drawSeed(): number;
   /** Picks a folder (the File System Access API's picker), or undefined where the browser has none. */
   pickFolder?: () => Promise<FileSystemDirectoryHandle>;
+  /** The picked folder, kept in IndexedDB so a later visit can resume into it. */
+  rememberFolder(handle: FileSystemDirectoryHandle): Promise<void>;
+  recallFolder(): Promise<{ handle: FileSystemDirectoryHandle; name: string; permission: PermissionState } | undefined>;
+  /** Asks for write permission (from a click) and checks the folder still exists. */
+  ensureFolderAccess(handle: FileSystemDirectoryHandle): Promise<FileSystemDirectoryHandle>;
+  /** A streamed ZIP saved as one file, for browsers without a folder picker; and its size limit. */
+  zipTarget(fileName: string): Promise<SaveTarget>;
+  zipLimitBytes: number;
 }
 
 export function createEngine(opts: { cache?: ListingCache; pickFolder?: () => Promise<FileSystemDirectoryHandle> } = {}): Engine {
@@ -82,6 +93,11 @@ export function createEngine(opts: { cache?: ListingCache; pickFolder?: () => Pr
     flagMissing: (table, subjects) => flagMissing(table, subjects),
     selectSubjects: (all, spec, seed) => selectSubjects(all, spec, seed),
     drawSeed: () => drawSeed(),
+    rememberFolder: async (handle) => (await saver()).rememberDirectory(handle),
+    recallFolder: async () => (await saver()).recallDirectory(),
+    ensureFolderAccess: async (handle) => (await saver()).ensureDirectoryAccess(handle, { request: true }),
+    zipTarget: async (fileName) => (await saver()).zipFileTarget(fileName),
+    zipLimitBytes: 2 * 1024 ** 3,
     ...(opts.pickFolder ? { pickFolder: opts.pickFolder } : {}),
   };
 }

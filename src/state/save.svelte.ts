@@ -1,6 +1,6 @@
 // The plan for the current choice, the chosen folder, and the download running into it.
 import type { DownloadOptions, DownloadPlan } from '../lib/bids/types.ts';
-import type { DownloadProgress, DownloadReport } from '../lib/save/types.ts';
+import type { DownloadControl, DownloadProgress, DownloadReport } from '../lib/save/types.ts';
 import type { StudyListing } from '../lib/s3/types.ts';
 import type { StudyLocation } from '../lib/s3/location.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -51,6 +51,8 @@ export class SaveState {
   #abort: AbortController | undefined;
   #planSeq = 0;
   folder = $state.raw<FileSystemDirectoryHandle | undefined>(undefined);
+  /** The folder picked on an earlier visit, offered for resuming. */
+  remembered = $state.raw<{ handle: FileSystemDirectoryHandle; name: string } | undefined>(undefined);
   plan = $state.raw<DownloadPlan | undefined>(undefined);
   planning = $state(false);
   planProblem = $state.raw<Problem | undefined>(undefined);
@@ -85,10 +87,53 @@ export class SaveState {
     try {
       this.folder = await this.#engine.pickFolder();
       this.problem = undefined;
+      // Remembering is a convenience: a browser that refuses to store handles still saves.
+      await this.#engine.rememberFolder(this.folder).catch(() => undefined);
     } catch (e) {
       if ((e as { name?: string }).name === 'AbortError') return; // The user closed the picker.
       this.problem = describeProblem(e);
     }
+  }
+
+  /** Looks up the folder of an earlier visit (never prompts). */
+  async recall(): Promise<void> {
+    if (!this.#engine.pickFolder) return;
+    try {
+      const r = await this.#engine.recallFolder();
+      this.remembered = r ? { handle: r.handle, name: r.name } : undefined;
+    } catch {
+      this.remembered = undefined;
+    }
+  }
+
+  /** Uses the remembered folder: asks for permission (call from a click) and checks it still exists. */
+  async useRemembered(): Promise<void> {
+    const r = this.remembered;
+    if (!r) return;
+    try {
+      this.folder = await this.#engine.ensureFolderAccess(r.handle);
+      this.problem = undefined;
+    } catch (e) {
+      this.remembered = undefined;
+      this.problem = describeProblem(e);
+    }
+  }
+
+  /** Where the browser has no folder picker: the planned files as one streamed ZIP. */
+  async startZip(fileName: string): Promise<void> {
+    const model = this.#model;
+    if (!model || !this.#options || this.running || !this.plan) return;
+    const bytes = summarisePlan(this.plan).bytes;
+    if (bytes > this.#engine.zipLimitBytes) {
+      this.problem = {
+        code: 'TooLarge',
+        title: 'Too large for a ZIP in this browser',
+        message: `This selection is ${Math.round(bytes / 1e9)} GB; a browser without folder access can save about 2 GB as one ZIP. Choose fewer files, use Chrome or Edge, or use the script export.`,
+        action: 'export',
+      };
+      return;
+    }
+    await this.#run(async (ctl) => model.download(await this.#engine.zipTarget(fileName), this.#options!, ctl));
   }
 
   /** Works out what would be saved (and, with a folder, what is already there). No writes. */
@@ -123,6 +168,10 @@ export class SaveState {
     const folder = this.folder;
     const model = this.#model;
     if (!folder || !model || !this.#options || this.running) return;
+    await this.#run((ctl) => model.download(folder, this.#options!, ctl));
+  }
+
+  async #run(go: (ctl: DownloadControl) => Promise<DownloadReport>): Promise<void> {
     const ac = new AbortController();
     this.#abort = ac;
     this.running = true;
@@ -130,7 +179,7 @@ export class SaveState {
     this.report = undefined;
     this.progress = undefined;
     try {
-      this.report = await model.download(folder, this.#options, { signal: ac.signal, onProgress: (p) => (this.progress = p) });
+      this.report = await go({ signal: ac.signal, onProgress: (p) => (this.progress = p) });
     } catch (e) {
       this.problem = describeProblem(e);
     } finally {

@@ -127,6 +127,9 @@ describe('the app, as a researcher uses it', () => {
     expect(await page.locator('input[name="pipeline"][value="dmriprep"]').isChecked()).toBe(true);
     await expect.poll(async () => (await page.locator('[role=row][data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).sort()).toEqual([...females].sort());
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${planned.length} files`);
+    // The folder of the last visit is offered; with it, everything is already saved.
+    await page.getByRole('button', { name: 'Use “picked” from last time' }).click();
+    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${planned.length} already in the folder`);
 
     // Look before downloading: the inspector loads on demand and reads a T1w header over a Range request.
     await page.getByRole('button', { name: /Look at files before downloading/ }).click();
