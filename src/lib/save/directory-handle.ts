@@ -58,6 +58,8 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
     }
   };
   const forgetDirsUnder = () => dirs.clear();
+  // Files opened for writing, kept for the move that follows (one lookup fewer per file).
+  const open = new Map<string, { dir: FileSystemDirectoryHandle; name: string; file: FileSystemFileHandle }>();
 
   return {
     kind: 'directory-handle',
@@ -83,7 +85,9 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
     },
     async openWrite(path, { append }) {
       try {
-        const { file } = await fileHandle(path, true);
+        const h = await fileHandle(path, true);
+        open.set(path, h);
+        const { file } = h;
         const w = await file.createWritable({ keepExistingData: append });
         if (append) await w.seek((await file.getFile()).size);
         return w as WritableStream<Uint8Array>;
@@ -92,7 +96,8 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
       }
     },
     async move(from, to) {
-      const src = await existing(from);
+      const src = open.get(from) ?? (await existing(from));
+      open.delete(from);
       if (!src) throw storageError('move', from, new DOMException('missing', 'NotFoundError'));
       const { dirs: parts, name } = splitPath(to);
       let moveError: unknown;
@@ -117,6 +122,7 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
       }
     },
     async remove(path) {
+      open.delete(path);
       const h = await existing(path);
       if (!h) return;
       try {

@@ -117,11 +117,15 @@ async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
 async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<'done' | 'skipped' | 'aborted' | 'again'> {
   const { target, manifest, progress } = ctx;
   const part = partialPath(entry.localPath);
-  // Both lookups at once: on small files, file-system round trips are a large share of the time.
-  const [final, partial] = await Promise.all([checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined, target.stat(part)]);
+  const rec = manifest.manifest.partial[entry.localPath];
+  // On small files, file-system round trips are a large share of the time: both lookups at once, and
+  // none for a partial file without a record (it could not be resumed; opening it truncates it).
+  const [final, partial] = await Promise.all([
+    checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined,
+    rec ? target.stat(part) : undefined,
+  ]);
   if (checkFinal && decideAction(entry, final, manifest.manifest.files[entry.localPath], false) === 'skip') return 'skipped';
   let have = partial?.size ?? 0;
-  const rec = manifest.manifest.partial[entry.localPath];
   // Partial bytes are only reused when they provably came from the listed object version.
   if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
     await dropPartial(ctx, entry, part);
