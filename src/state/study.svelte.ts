@@ -74,6 +74,12 @@ export class StudyState {
     await this.#load(loc, opts.refresh ?? false);
   }
 
+  /** "Clear cached data": forgets every cached listing (the open study stays on screen). */
+  async clearCache(): Promise<void> {
+    await this.#engine.clearCache();
+    this.cachedAt = undefined;
+  }
+
   refresh() {
     return this.open(this.text, this.overrides, { refresh: true });
   }
