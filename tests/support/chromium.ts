@@ -38,13 +38,9 @@ export async function launchChromium(opts: { pickedFolder?: string; viewport?: {
     args: CHROMIUM_FLAGS,
     viewport: opts.viewport ?? { width: 1280, height: 800 },
   });
-  await context.addInitScript((folder: string) => {
-    const w = window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> };
-    w.showDirectoryPicker = async () => {
-      const root = await navigator.storage.getDirectory();
-      return root.getDirectoryHandle(folder, { create: true });
-    };
-  }, opts.pickedFolder ?? 'picked');
+  await context.addInitScript({
+    content: `window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(${JSON.stringify(opts.pickedFolder ?? 'picked')}, { create: true });`,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -66,36 +62,30 @@ export interface OpfsFile {
 
 /** Every file under an OPFS folder (recursively), by `/`-separated path, with its size and SHA-256. */
 export async function readOpfsTree(page: Page, folder: string): Promise<Record<string, OpfsFile>> {
-  return page.evaluate(async (name: string) => {
-    const out: Record<string, { size: number; sha256: string }> = {};
+  // Plain JavaScript text: a transpiled function may reference helpers (esbuild's __name under tsx)
+  // that do not exist in the page.
+  return page.evaluate(`(async (name) => {
+    const out = {};
     const root = await navigator.storage.getDirectory();
-    let dir: FileSystemDirectoryHandle;
-    try {
-      dir = await root.getDirectoryHandle(name);
-    } catch {
-      return out;
-    }
-    const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    async function walk(d: FileSystemDirectoryHandle, base: string): Promise<void> {
-      // entries() is in Chromium's implementation but not yet in TypeScript's DOM lib.
-      for await (const [entryName, handle] of (d as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-        const path = base ? `${base}/${entryName}` : entryName;
-        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, path);
+    let dir;
+    try { dir = await root.getDirectoryHandle(name); } catch { return out; }
+    const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const walk = async (d, base) => {
+      for await (const [entryName, handle] of d.entries()) {
+        const path = base ? base + '/' + entryName : entryName;
+        if (handle.kind === 'directory') await walk(handle, path);
         else {
-          const file = await (handle as FileSystemFileHandle).getFile();
+          const file = await handle.getFile();
           out[path] = { size: file.size, sha256: hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer())) };
         }
       }
-    }
+    };
     await walk(dir, '');
     return out;
-  }, folder);
+  })(${JSON.stringify(folder)})`);
 }
 
 /** Removes an OPFS folder, so a test starts from an empty pick. */
 export async function clearOpfs(page: Page, folder: string): Promise<void> {
-  await page.evaluate(async (name: string) => {
-    const root = await navigator.storage.getDirectory();
-    await root.removeEntry(name, { recursive: true }).catch(() => undefined);
-  }, folder);
+  await page.evaluate(`navigator.storage.getDirectory().then((root) => root.removeEntry(${JSON.stringify(folder)}, { recursive: true })).catch(() => undefined)`);
 }
