@@ -92,7 +92,9 @@ it('with 30 ms per request, the pool beats one-at-a-time on small files and keep
     ].join('\n'),
   );
   // Loose bounds for a shared 2-core machine; `npm run bench` holds the real targets (4× and 0.9×).
+  // On small files the flat ceiling skips what the spec requires of us (nested folders, a partial file
+  // moved into place): a bare loop doing those too measured 88 files/s against this ceiling's 109.
   expect(small1 / smallN).toBeGreaterThan(2.5);
-  expect(smallCeil / smallN).toBeGreaterThan(0.7);
+  expect(smallCeil / smallN).toBeGreaterThan(0.6);
   expect(bigCeil / bigN).toBeGreaterThan(0.7);
 });
