@@ -1,0 +1,66 @@
+// Cancel mid-save and resume, through a proxy that adds latency like a real network round trip.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startMoto, type Moto } from '../support/moto.ts';
+import { startProxy, type Proxy } from '../support/proxy.ts';
+import { serveDist } from '../support/build-app.ts';
+import { launchChromium, readOpfsTree, type Chromium } from '../support/chromium.ts';
+import { demoStudy, seedFiles } from '../support/fixtures/index.ts';
+import { bodyBytes, type FixtureFile } from '../support/fixtures/types.ts';
+
+let moto: Moto;
+let proxy: Proxy;
+let app: Awaited<ReturnType<typeof serveDist>>;
+let browser: Chromium;
+let files: FixtureFile[];
+
+beforeAll(async () => {
+  [moto, app] = await Promise.all([startMoto(), serveDist()]);
+  await moto.createBucket('e2e-cancel');
+  files = await demoStudy();
+  await seedFiles(moto, 'e2e-cancel', 'demo', files);
+  proxy = await startProxy({ target: moto.endpoint, delayMs: 150 });
+  browser = await launchChromium({ pickedFolder: 'cancel' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await proxy?.stop();
+  await app?.close();
+  await moto?.stop();
+});
+
+const filesDone = (text: string | null) => Number(/(\d+) of \d+ files/.exec(text ?? '')?.[1] ?? 0);
+
+it('cancels a running save within seconds, keeps what is finished, and resumes to a complete folder', async () => {
+  const page = browser.page;
+  await page.goto(`${app.url}#study=${encodeURIComponent(`${proxy.endpoint}/e2e-cancel/demo`)}&mode=all&derivs=all&top=all`);
+  await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toMatch(/\d+ files/);
+  const total = Number(/([\d,]+) files/.exec((await page.getByTestId('plan-summary').textContent())!)![1]!.replace(/,/g, ''));
+
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(async () => filesDone(await page.getByTestId('progress').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+  await page.screenshot({ path: 'test-artifacts/08-saving.png' });
+  const t0 = Date.now();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 10_000 }).toContain('Cancelled.');
+  expect(Date.now() - t0).toBeLessThan(5_000);
+
+  // What finished is kept and recognised; the rest is still to fetch.
+  const onDisk = async () => Number(/([\d,]+) already in the folder/.exec((await page.getByTestId('plan-summary').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);
+  await expect.poll(onDisk).toBeGreaterThanOrEqual(10);
+  expect(await onDisk()).toBeLessThan(total);
+
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toContain('Done.');
+  const tree = await readOpfsTree(page, 'cancel');
+  const saved = Object.keys(tree).filter((p) => !p.startsWith('.s3bids/'));
+  expect(saved).toHaveLength(total);
+  const byKey = new Map(files.map((f) => [f.key, bodyBytes(f.body)]));
+  for (const p of saved) {
+    const src = byKey.get(p);
+    expect(src, p).toBeDefined();
+    expect(tree[p]!.sha256, p).toBe(createHash('sha256').update(src!).digest('hex'));
+  }
+  expect(Object.keys(tree).some((p) => p.startsWith('.s3bids/partial/') && tree[p]!.size > 0)).toBe(false);
+  expect(browser.pageErrors).toEqual([]);
+});
