@@ -55,6 +55,12 @@ export {
   annotatePlan,
   toSaveTarget,
   readManifest,
+  zipFileTarget,
+  ZIP_LIMIT_BYTES,
+  rememberDirectory,
+  recallDirectory,
+  ensureDirectoryAccess,
+  forgetDirectory,
   type SaveTarget,
   type DirectoryTarget,
   type DownloadProgress,
@@ -62,6 +68,9 @@ export {
   type DownloadReport,
   type Manifest,
 } from './save/index.ts';
+
+// Handing a selection to bulk tools (AWS CLI, s5cmd, S3 Batch Operations, curl, pyAFQ)
+export { awsCliScript, s5cmdRunFile, s3BatchManifestCsv, curlScript, pyAfqScript, type ExportTarget, type PyAfqSelection } from './save/index.ts';
 
 // Listing cache
 export { ListingCache, cachedListing, type CachedListing } from './cache/index.ts';

@@ -50,6 +50,9 @@ beforeAll(async () => {
   puts.push(moto.put(BUCKET, 'proj/only-description/dataset_description.json', '{"Name": "x"}'));
   puts.push(moto.put(BUCKET, 'proj/not-bids/notes.txt', 'x'));
   puts.push(moto.put(BUCKET, 'proj/no-tsv/sub-01/a.txt', 'x'));
+  // Zero-byte "folder" objects, as S3 consoles create them.
+  for (const k of ['sub-01/', 'sub-01/anat/', 'derivatives/', 'derivatives/afq/', 'derivatives/afq/sub-01/']) puts.push(moto.put(BUCKET, `proj/markers/${k}`, ''));
+  for (const k of ['dataset_description.json', 'sub-01/anat/sub-01_T1w.nii.gz', 'derivatives/afq/sub-01/t.trk']) puts.push(moto.put(BUCKET, `proj/markers/${k}`, body(k)));
   for (const rel of HBN) puts.push(moto.put(BUCKET, `${HBN_ROOT}/Site-SI/${rel}`, rel === 'participants.tsv' ? 'participant_id\tAge\nNDARAA111\t9\nNDARBB222\t10\n' : body(rel)));
   await Promise.all(puts);
   client = createS3Client({ endpoint: moto.endpoint });
@@ -237,6 +240,14 @@ describe('§3.3–3.4 filters and local layout', () => {
     const s = await open({ subjects: ['sub-02'] });
     const bad = (await s.plan()).entries.find((e) => e.key === `${P}/sub-02/anat/bad:name.txt`);
     expect(bad?.refused).toMatch(/refuse/);
+  });
+
+  it('zero-byte folder markers (keys ending in /) are not planned as files', async () => {
+    const s = await open({ s3Prefix: 'proj/markers' });
+    expect(s.derivativeTypes).toEqual(['afq']);
+    expect(paths(await s.plan({ includeDerivs: true }))).toEqual(
+      sortCodePoints(['dataset_description.json', 'sub-01/anat/sub-01_T1w.nii.gz', 'derivatives/afq/sub-01/t.trk']),
+    );
   });
 
   it('a subject plan holds only that subject’s files (pyAFQ S3BIDSSubject.download)', async () => {

@@ -19,6 +19,9 @@ export interface PlanSource {
   generated: readonly PlanEntry[];
 }
 
+/** Zero-byte keys ending in `/` are the "folders" S3 consoles create, not files. */
+const isFolderMarker = (o: ObjectInfo) => o.key.endsWith('/') && o.size === 0;
+
 function entryFor(o: ObjectInfo, prefix: string): PlanEntry {
   const { localPath, refused } = localPathFor(o.key, prefix);
   const e: PlanEntry = { key: o.key, size: o.size, etag: o.etag, localPath, action: 'download' };
@@ -47,12 +50,12 @@ export function buildPlan(
   for (const s of subjects) {
     for (const o of s.raw) {
       const rel = relativeKey(o.key, src.prefix);
-      if (rel !== undefined && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
+      if (rel !== undefined && !isFolderMarker(o) && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
     }
     for (const p of pipelines) {
       for (const o of s.derivatives[p] ?? []) {
         const rel = relativeKey(o.key, src.prefix);
-        if (rel !== undefined && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
+        if (rel !== undefined && !isFolderMarker(o) && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
       }
     }
   }
