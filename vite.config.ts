@@ -2,19 +2,8 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { browserCommands } from './tests/support/browser-global-setup.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './tests/support/chromium-flags.ts';
 
-// Debian's Chromium: Playwright cannot download its own browsers on these machines.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 // `base: './'` keeps every asset URL relative, so `dist/` works from any static host at any sub-path.
 export default defineConfig({
@@ -53,7 +42,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS } }),
             instances: [{ browser: 'chromium' }],
             // Fixtures and the fault-injecting proxy live in Node; tests reach them through these.
             commands: browserCommands,
