@@ -18,6 +18,7 @@ export type S3BIDSErrorCode =
   | 'UnsafePath'
   | 'Integrity'
   | 'Storage'
+  | 'Locked'
   | 'CredentialsRequired';
 
 /**

@@ -3,10 +3,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadPlan, PlanEntry } from '../bids/types.ts';
 import { clientInfo } from '../s3/index.ts';
 import { secondHostClient } from './hosts.ts';
+import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts';
 import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import { ProgressTracker } from './progress.ts';
-import { transferFile, type TransferContext } from './transfer.ts';
+import { transferFile, type FolderFailure, type TransferContext } from './transfer.ts';
 import type { DownloadControl, DownloadReport, EntryStatus, SaveTarget } from './types.ts';
 
 /** A browser opens at most six HTTP/1.1 connections per host; more queued requests only wait. */
@@ -37,11 +38,31 @@ export interface ExecuteOptions {
   retryMaxMs?: number;
   /** Progress callback interval. Default 200 ms. */
   progressIntervalMs?: number;
+  /** The folder lock (`.s3bids/lock.json`); `false` only for targets nobody else can see. */
+  lock?: LockOptions | false;
 }
+
+const STOPPED: Record<FolderFailure, string> = {
+  full: 'the disk (or the browser storage quota for this site) is full. Free some space and save again; files already saved are kept',
+  denied: 'writing to the folder is no longer allowed. Choose the folder again (grant access) and save again; files already saved are kept',
+  missing: 'the folder was moved or deleted. Choose a folder and save again',
+};
 
 type Row = DownloadReport['entries'][number];
 
 export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport> {
+  const { client, plan, target } = opts;
+  const signal = opts.control?.signal;
+  // A ZIP stream is ours alone; a folder may have another saver in another tab or process.
+  const lock: FolderLock | undefined = opts.lock === false || target.kind === 'zip' ? undefined : await acquireFolderLock(target, opts.lock || {});
+  try {
+    return await run(opts, lock);
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<DownloadReport> {
   const { client, plan, target } = opts;
   const signal = opts.control?.signal;
   const manifest = await readManifest(target);
@@ -128,6 +149,7 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
     } else if (out.status === 'failed') {
       fail(i, e, out.reason);
       progress.end(e.localPath, 'failed', e.size);
+      if (out.folder) await folderFailed(out.folder);
     } else progress.end(e.localPath, 'aborted', e.size);
   };
 
@@ -137,15 +159,33 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
   const clients = [client, ...mirrors];
   const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY * clients.length));
   let next = 0;
+  // Set when the folder itself fails (full, no longer writable, gone): every later file would fail too.
+  let stopped: string | undefined;
+  const folderFailed = async (kind: FolderFailure) => {
+    if (stopped) return;
+    if (kind === 'missing') {
+      // One file's lookup can race; the folder is gone only if the lock can no longer be written either.
+      const gone = lock ? await lock.beat().then(() => false, () => true) : false;
+      if (!gone) return;
+    }
+    stopped = STOPPED[kind];
+  };
   const worker = async (k: number) => {
     const own: TransferContext = { ...ctx, client: clients[k % clients.length]! };
-    // No new file starts once the user cancels.
-    while (!signal?.aborted && next < work.length) await runOne(work[next++]!, own);
+    // No new file starts once the user cancels or the folder fails.
+    while (!signal?.aborted && !stopped && next < work.length) await runOne(work[next++]!, own);
   };
   progress.start();
   try {
     await Promise.all(Array.from({ length: Math.min(width, work.length) }, (_, k) => worker(k)));
   } finally {
+    if (stopped) {
+      for (const i of work.slice(next)) {
+        fail(i, plan.entries[i]!, `Not started: ${stopped}.`);
+        progress.filesFailed++;
+      }
+      next = work.length;
+    }
     progress.stop();
     const errors = await writer.close();
     await target.finish?.().catch((e: unknown) => errors.push(e));
@@ -155,5 +195,6 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
   report.bytes = progress.netBytes;
   report.aborted = signal?.aborted ?? false;
   report.entries = rows;
+  if (stopped) report.stopped = `The save stopped early: ${stopped}.`;
   return report;
 }

@@ -21,3 +21,4 @@ export {
   type PyAfqSelection,
 } from './export.ts';
 export { secondHostClient } from './hosts.ts';
+export { acquireFolderLock, LOCK_PATH, LOCK_STALE_MS, type FolderLock, type LockOptions, type LockRecord } from './lock.ts';

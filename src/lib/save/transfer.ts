@@ -24,7 +24,25 @@ export interface TransferContext {
   retryMaxMs: number;
 }
 
-export type TransferOutcome = { status: 'downloaded' } | { status: 'skipped' } | { status: 'aborted' } | { status: 'failed'; reason: string };
+/** `folder`: the failure was the folder's, not the file's (full, no longer writable, gone): later files would fail too. */
+export type TransferOutcome =
+  | { status: 'downloaded' }
+  | { status: 'skipped' }
+  | { status: 'aborted' }
+  | { status: 'failed'; reason: string; folder?: FolderFailure };
+
+export type FolderFailure = 'full' | 'denied' | 'missing';
+
+/** Whether a storage error is about the whole folder rather than one file. */
+export function folderFailure(e: unknown): FolderFailure | undefined {
+  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const { name, code } = c as { name?: string; code?: string };
+    if (name === 'QuotaExceededError' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
+    if (name === 'NotAllowedError' || name === 'SecurityError' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'denied';
+    if (name === 'NotFoundError' || code === 'ENOENT') return 'missing';
+  }
+  return undefined;
+}
 
 type S3Entry = PlanEntry & { key: string };
 
@@ -91,7 +109,10 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
     } catch (e) {
       if (ctx.signal?.aborted) return { status: 'aborted' };
       const err = isS3BIDSError(e) ? e : isStorageFailure(e) ? storage(entry, e) : networkError({ bucket: ctx.bucket, key: entry.key }, e);
-      if (!err.retryable) return { status: 'failed', reason: err.message };
+      if (!err.retryable) {
+        const folder = isS3BIDSError(err, 'Storage') ? folderFailure(err) : undefined;
+        return folder ? { status: 'failed', reason: err.message, folder } : { status: 'failed', reason: err.message };
+      }
       // An attempt that saved bytes is progress, not a failure: resuming from there is cheap.
       if (!progressed) failures++;
       if (failures > ctx.retries) return { status: 'failed', reason: `${err.message} (gave up after ${failures} attempts)` };

@@ -58,5 +58,7 @@ export interface DownloadReport {
   failed: { key: string; localPath: string; reason: string }[];
   bytes: number;
   aborted: boolean;
+  /** Why the run stopped starting files before the end (the folder filled up, lost access, or vanished). */
+  stopped?: string;
   entries: { localPath: string; action: string; status: EntryStatus }[];
 }
