@@ -1,3 +1,5 @@
+// The connect-src policy goes in before anything can connect (see src/security/csp.ts).
+import { installConnectPolicy } from './security/index.ts';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
@@ -7,7 +9,8 @@ import { createEngine } from './state/engine.ts';
 type Picker = (opts?: { mode?: 'read' | 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
 const picker = (window as unknown as { showDirectoryPicker?: Picker }).showDirectoryPicker;
 
+const guard = await installConnectPolicy(window);
 const engine = createEngine(picker ? { pickFolder: () => picker.call(window, { mode: 'readwrite', id: 's3bids' }) } : {});
-const app = new AppState(engine);
+const app = new AppState(engine, { guard });
 
 mount(App, { target: document.getElementById('app')!, props: { app, win: window } });

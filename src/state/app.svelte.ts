@@ -6,7 +6,8 @@ import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
 import { DEFAULT_QUERY, type ViewQuery } from './query.ts';
-import type { Preset } from '../lib/s3/location.ts';
+import type { LocationOverrides, Preset } from '../lib/s3/location.ts';
+import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
 export interface DemoInfo extends Preset {
@@ -20,12 +21,15 @@ export class AppState {
   readonly selection: SelectionState;
   readonly options: OptionsState;
   readonly save: SaveState;
+  readonly #guard: EndpointGuard | undefined;
   demo = $state.raw<DemoInfo | undefined>(undefined);
   /** Set once the URL has been read, so the first empty state does not overwrite a shared link. */
   restored = $state(false);
 
-  constructor(engine: Engine) {
+  /** `guard`: the page's connect-src policy; a view on an endpoint it does not allow reloads the page. */
+  constructor(engine: Engine, opts: { guard?: EndpointGuard } = {}) {
     this.engine = engine;
+    this.#guard = opts.guard;
     this.participants = new ParticipantsState(engine);
     this.study = new StudyState(engine, this.participants);
     this.selection = new SelectionState(
@@ -82,6 +86,7 @@ export class AppState {
 
   /** Restores a view from the URL: the study opens, then filters and choices apply. */
   async applyQuery(q: ViewQuery): Promise<void> {
+    if (this.#guard?.reloadFor(q)) return;
     const sel = this.selection;
     sel.mode = q.mode;
     sel.setPicked(q.ids);
@@ -114,7 +119,20 @@ export class AppState {
     this.participants.setSort(undefined);
     this.selection.setPicked([]);
     if (this.selection.mode === 'random' && this.selection.seed === undefined) this.selection.newSeed();
+    if (this.#guard?.reloadFor(this.#queryFor(text, overrides))) return;
     await this.study.open(text, overrides);
+  }
+
+  /** The view as it will be once `text` is open with `overrides`. */
+  #queryFor(text: string, overrides: LocationOverrides): ViewQuery {
+    const { endpoint: _e, region: _r, pathStyle: _p, ...rest } = this.toQuery();
+    return {
+      ...rest,
+      study: text,
+      ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
+      ...(overrides.region ? { region: overrides.region } : {}),
+      ...(overrides.forcePathStyle !== undefined ? { pathStyle: overrides.forcePathStyle } : {}),
+    };
   }
 
   /** What the plan needs right now, or undefined while the study is not ready. */
