@@ -1,6 +1,7 @@
 // Saving in Chromium into OPFS through the delay proxy: ours vs one-at-a-time, vs a minimal
 // fetch → pipeTo loop at the same concurrency, vs `aws s3 cp --recursive`; and the JS heap on 1 GB.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,13 +32,14 @@ async function run(b: BenchBrowser, fn: 'save' | 'ceiling', endpoint: string, bu
   return r;
 }
 
-function awsCli(endpoint: string, bucket: string, prefix: string): { ms: number } {
+// Asynchronous on purpose: the proxy runs in this process, and a synchronous child would starve it.
+async function awsCli(endpoint: string, bucket: string, prefix: string): Promise<{ ms: number }> {
   const dir = mkdtempSync(join(tmpdir(), 's3bids-awscli-'));
   const t = performance.now();
-  execFileSync(
+  await promisify(execFile)(
     'aws',
     ['s3', 'cp', '--recursive', '--no-sign-request', '--only-show-errors', '--endpoint-url', endpoint, `s3://${bucket}/${prefix}/`, dir],
-    { stdio: 'inherit', env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' } },
+    { env: { ...process.env, AWS_DEFAULT_REGION: 'us-east-1' }, timeout: 300_000 },
   );
   const ms = performance.now() - t;
   rmSync(dir, { recursive: true, force: true });
@@ -63,8 +65,8 @@ export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: s
   const smallCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'small', CONCURRENCY));
   const bigOurs = await attempt(() => run(b, 'save', endpoint, bucket, 'big', CONCURRENCY));
   const bigCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'big', CONCURRENCY));
-  const smallAws = await attempt(async () => awsCli(endpoint, bucket, 'small'));
-  const bigAws = await attempt(async () => awsCli(endpoint, bucket, 'big'));
+  const smallAws = await attempt(() => awsCli(endpoint, bucket, 'small'));
+  const bigAws = await attempt(() => awsCli(endpoint, bucket, 'big'));
   const n = 2000;
   const bytes = 40 * 10 * 2 ** 20;
   const why = () => `a run failed: ${errors.join('; ') || 'unknown'}`;
