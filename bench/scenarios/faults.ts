@@ -6,16 +6,16 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedFiles } from '../../tests/support/fixtures/index.ts';
-import { createRng, hashSeed } from '../../tests/support/fixtures/prng.ts';
+import { createRng } from '../../tests/support/fixtures/prng.ts';
 import { startMoto, type Moto } from '../../tests/support/moto.ts';
-import { startProxy, type FaultMode, type ProxyRequest } from '../../tests/support/proxy.ts';
+import { FAULT_MODES, faultMix, startProxy } from '../../tests/support/proxy.ts';
 import type { DownloadPlan } from '../../src/lib/bids/types.ts';
 import { createS3Client, listAll } from '../../src/lib/s3/index.ts';
 import { executePlan } from '../../src/lib/save/executor.ts';
 import { nodeFolderTarget } from '../../src/lib/save/node-folder.ts';
 import type { DownloadReport } from '../../src/lib/save/types.ts';
 
-export const FAULT_MODES: readonly FaultMode[] = ['500', '503', 'reset-mid-body', 'short-body', 'stall'];
+export { FAULT_MODES };
 
 export interface FaultScenarioOptions {
   files: number;
@@ -52,25 +52,6 @@ export interface FaultScenarioResult {
   /** Anything wrong found by the walk: a file differing from its source, a planned file neither saved nor reported, a stray file. */
   problems: string[];
   dir: string;
-}
-
-/** Deterministic per (seed, key, attempt): the same run faults the same requests whatever the timing. */
-export function faultPicker(rate: number, seed: number, modes: readonly FaultMode[] = FAULT_MODES) {
-  const attempts = new Map<string, number>();
-  const byMode: Record<string, number> = {};
-  let injected = 0;
-  const pick = (req: ProxyRequest): FaultMode | undefined => {
-    if (req.method !== 'GET' || req.key === '' || req.url.includes('list-type')) return undefined;
-    const n = (attempts.get(req.key) ?? 0) + 1;
-    attempts.set(req.key, n);
-    const rng = createRng(hashSeed(`${seed}:${req.key}:${n}`));
-    if (rng.next() >= rate) return undefined;
-    const mode = modes[Math.floor(rng.next() * modes.length)]!;
-    injected++;
-    byMode[mode] = (byMode[mode] ?? 0) + 1;
-    return mode;
-  };
-  return { pick, stats: () => ({ injected, byMode: { ...byMode } }) };
 }
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -118,7 +99,7 @@ export async function runFaultScenario(opts: FaultScenarioOptions): Promise<Faul
       await moto.put(bucket, key, body);
     }
 
-    const faults = faultPicker(opts.faultRate, opts.seed);
+    const faults = faultMix(opts.faultRate, opts.seed);
     proxy.resetStats();
     proxy.setFault(faults.pick);
     const t = performance.now();

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { BrowserCommand } from 'vitest/node';
 import type { TestProject } from 'vitest/node';
 import { startMoto, type Moto } from './moto.ts';
-import { startProxy, type FaultMode, type Proxy, type ProxyOptions } from './proxy.ts';
+import { faultMix, startProxy, type FaultMode, type Proxy, type ProxyOptions } from './proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,6 +38,12 @@ declare module 'vitest/browser' {
     proxyFault: (endpoint: string, mode: FaultMode | undefined, keyPart?: string, times?: number) => Promise<void>;
     proxyPause: (endpoint: string) => Promise<void>;
     proxyResume: (endpoint: string) => Promise<void>;
+    /** Faults a share `rate` of object GETs over 500/503/reset/short/stall (proxy.ts faultMix). */
+    proxyFaultMix: (endpoint: string, rate: number, seed: number) => Promise<void>;
+    /** Faults injected by proxyFaultMix, and object requests beyond the first per key. */
+    proxyFaultStats: (endpoint: string) => Promise<{ requests: number; injected: number; byMode: Record<string, number>; retries: number }>;
+    /** Replaces objects with new bodies (their ETags change), as a writer would between listing and download. */
+    s3Replace: (bucket: string, keys: string[]) => Promise<void>;
   }
 }
 
@@ -46,6 +52,7 @@ interface Shared {
   moto?: Moto;
   buckets: Set<string>;
   proxies: Map<string, Proxy>;
+  mixes?: Map<string, ReturnType<typeof faultMix>>;
 }
 const KEY = Symbol.for('s3bids.browser-test-state');
 const shared = (): Shared => ((globalThis as Record<symbol, Shared>)[KEY] ??= { buckets: new Set(), proxies: new Map() });
@@ -105,6 +112,22 @@ export const browserCommands = {
   }) as BrowserCommand<[string, FaultMode | undefined, string?, number?]>,
   proxyPause: (async (_ctx, endpoint: string) => proxyAt(endpoint).pause()) as BrowserCommand<[string]>,
   proxyResume: (async (_ctx, endpoint: string) => proxyAt(endpoint).resume()) as BrowserCommand<[string]>,
+  proxyFaultMix: (async (_ctx, endpoint: string, rate: number, seed: number) => {
+    const mix = faultMix(rate, seed);
+    (shared().mixes ??= new Map()).set(endpoint, mix);
+    proxyAt(endpoint).setFault(mix.pick);
+  }) as BrowserCommand<[string, number, number]>,
+  proxyFaultStats: (async (_ctx, endpoint: string) => {
+    const p = proxyAt(endpoint);
+    const { injected, byMode } = shared().mixes?.get(endpoint)?.stats() ?? { injected: 0, byMode: {} };
+    let retries = 0;
+    for (const [key, k] of p.stats.perKey) if (key !== '') retries += k.requests - 1;
+    return { requests: p.stats.requests, injected, byMode, retries };
+  }) as BrowserCommand<[string]>,
+  s3Replace: (async (_ctx, bucket: string, keys: string[]) => {
+    const moto = motoNow();
+    for (const key of keys) await moto.put(bucket, key, bytesFor(64 + (key.length % 7)));
+  }) as BrowserCommand<[string, string[]]>,
 };
 
 export default async function setup(project: TestProject) {

@@ -2,6 +2,7 @@
 // injects faults, so tests and benchmarks see what real S3 over a real network does to a client.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { createRng, hashSeed } from './fixtures/prng.ts';
 
 export type FaultMode = '500' | '503' | 'reset-mid-body' | 'short-body' | 'stall' | 'corrupt';
 
@@ -48,6 +49,32 @@ export interface ProxyOptions {
   bytesPerSecond?: number;
   /** How long a 'stall' fault holds the connection silent before closing it. Default 120 s. */
   stallMs?: number;
+  /** Drops every Access-Control-* response header: a bucket without CORS, as real S3 answers it (moto allows every origin). */
+  stripCors?: boolean;
+}
+
+export const FAULT_MODES: readonly FaultMode[] = ['500', '503', 'reset-mid-body', 'short-body', 'stall'];
+
+/**
+ * Faults a share `rate` of object GETs, modes spread evenly. Deterministic per (seed, key, attempt),
+ * so a run faults the same requests whatever the timing.
+ */
+export function faultMix(rate: number, seed: number, modes: readonly FaultMode[] = FAULT_MODES) {
+  const attempts = new Map<string, number>();
+  const byMode: Record<string, number> = {};
+  let injected = 0;
+  const pick = (req: ProxyRequest): FaultMode | undefined => {
+    if (req.method !== 'GET' || req.key === '' || req.url.includes('list-type')) return undefined;
+    const n = (attempts.get(req.key) ?? 0) + 1;
+    attempts.set(req.key, n);
+    const rng = createRng(hashSeed(`${seed}:${req.key}:${n}`));
+    if (rng.next() >= rate) return undefined;
+    const mode = modes[Math.floor(rng.next() * modes.length)]!;
+    injected++;
+    byMode[mode] = (byMode[mode] ?? 0) + 1;
+    return mode;
+  };
+  return { pick, stats: () => ({ injected, byMode: { ...byMode } }) };
 }
 
 const emptyStats = (): ProxyStats => ({ requests: 0, options: 0, bodyGets: 0, bytesOut: 0, maxInFlight: 0, perKey: new Map() });
@@ -130,6 +157,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
           for (let i = 0; i < upRes.rawHeaders.length; i += 2) {
             const name = upRes.rawHeaders[i]!;
             const value = upRes.rawHeaders[i + 1]!;
+            if (opts.stripCors && name.toLowerCase().startsWith('access-control-')) continue;
             if (faulty && mode === 'short-body' && name.toLowerCase() === 'content-length') {
               raw.push(name, String(Math.floor(len / 2)));
             } else raw.push(name, value);
