@@ -7,7 +7,7 @@ import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts'
 import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import { ProgressTracker } from './progress.ts';
-import { transferFile, type FolderFailure, type TransferContext } from './transfer.ts';
+import { FOLDER_FAILURE_HINT, transferFile, type FolderFailure, type TransferContext } from './transfer.ts';
 import type { DownloadControl, DownloadReport, EntryStatus, SaveTarget } from './types.ts';
 
 /** A browser opens at most six HTTP/1.1 connections per host; more queued requests only wait. */
@@ -42,11 +42,7 @@ export interface ExecuteOptions {
   lock?: LockOptions | false;
 }
 
-const STOPPED: Record<FolderFailure, string> = {
-  full: 'the disk (or the browser storage quota for this site) is full. Free some space and save again; files already saved are kept',
-  denied: 'writing to the folder is no longer allowed. Choose the folder again (grant access) and save again; files already saved are kept',
-  missing: 'the folder was moved or deleted. Choose a folder and save again',
-};
+const STOPPED = FOLDER_FAILURE_HINT;
 
 type Row = DownloadReport['entries'][number];
 

@@ -122,8 +122,28 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
   }
 }
 
+/** What a folder failure means for the user, and what to do. */
+export const FOLDER_FAILURE_HINT: Record<FolderFailure, string> = {
+  full: 'the disk (or the browser storage quota for this site) is full. Free some space and save again; files already saved are kept',
+  denied: 'writing to the folder is no longer allowed. Choose the folder again (grant access) and save again; files already saved are kept',
+  missing: 'the folder was moved or deleted. Choose a folder and save again',
+};
+
+/** Chromium may say only "Cannot close a ERRORED writable stream"; the stream keeps the real error. */
+async function storedError(w: WritableStream<Uint8Array>, fallback: unknown): Promise<unknown> {
+  try {
+    await w.getWriter().closed;
+  } catch (e) {
+    return e ?? fallback;
+  }
+  return fallback;
+}
+
 function storage(entry: S3Entry, e: unknown): S3BIDSError {
-  return new S3BIDSError('Storage', `Could not write "${entry.localPath}": ${(e as Error)?.message ?? String(e)}. Check the folder and free space.`, {
+  const kind = folderFailure(e);
+  const raw = String((e as Error)?.message ?? e).replace(/[.\s]+$/, '');
+  const why = kind ? `${FOLDER_FAILURE_HINT[kind]} (${raw})` : `${raw}. Check the folder and free space`;
+  return new S3BIDSError('Storage', `Could not write "${entry.localPath}": ${why}.`, {
     cause: e,
     retryable: false,
   });
@@ -270,15 +290,19 @@ async function fetchInto(
     } catch (e) {
       bodyError = e;
     }
+    let closeError: unknown;
     try {
       await writable.close();
     } catch (e) {
-      bodyError ??= e;
+      closeError = e;
     }
     // A body that arrived whole is finished even if the user cancelled meanwhile: moving it costs no request.
-    if (bodyError === undefined) return got;
+    if (bodyError === undefined && closeError === undefined) return got;
     if (ctx.signal?.aborted) return 'aborted';
     if (stalled) throw stallError();
+    // The whole body was read but the file would not close: the file system failed, not the network.
+    // Retrying would fetch the body again and again (Chromium's OPFS over quota does exactly this).
+    if (bodyError === undefined) throw storage(entry, await storedError(writable, closeError));
     if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
     throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
   } finally {
