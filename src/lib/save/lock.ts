@@ -46,6 +46,10 @@ async function readLock(target: SaveTarget): Promise<LockRecord | undefined> {
   }
 }
 
+// Locks this page released, even where the file could not be removed (access revoked mid-run): a
+// retry from the same page must not find itself locked out by its own leftover for 30 s.
+const releasedHere = new Set<string>();
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function newOwner(): string {
@@ -79,13 +83,13 @@ export async function acquireFolderLock(target: SaveTarget, opts: LockOptions = 
   const take = async () => {
     const held = await readLock(target);
     const now = Date.now();
-    if (held && held.owner !== owner && now - Date.parse(held.heartbeat) < staleMs) throw busy(held, now);
+    if (held && held.owner !== owner && !releasedHere.has(held.owner) && now - Date.parse(held.heartbeat) < staleMs) throw busy(held, now);
     await write();
     if (settleMs > 0) {
       // Two savers that read "free" at once both write; the last write wins and the other backs off.
       await sleep(settleMs);
       const after = await readLock(target);
-      if (after && after.owner !== owner) throw busy(after, Date.now());
+      if (after && after.owner !== owner && !releasedHere.has(after.owner)) throw busy(after, Date.now());
     }
   };
   if (locks) await locks.request('s3bids-folder-lock', take);
@@ -104,6 +108,7 @@ export async function acquireFolderLock(target: SaveTarget, opts: LockOptions = 
     async release() {
       if (released) return;
       released = true;
+      releasedHere.add(owner);
       clearInterval(timer);
       // A heartbeat landing after the removal would leave a fresh lock behind.
       await inflight;
