@@ -215,6 +215,8 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.locator('.slice-viewer canvas').count(), { timeout: 30_000 }).toBe(1);
     const webgl = await page.evaluate<boolean>(`!!document.createElement('canvas').getContext('webgl2')`);
     if (webgl) {
+      const niivueLoaded = `performance.getEntriesByType('resource').some((r) => /\\/niivue-[^/]*\\.js$/.test(r.name))`;
+      await expect.poll(() => page.evaluate<boolean>(niivueLoaded), { timeout: 30_000 }).toBe(true);
       await page.waitForTimeout(1000);
       expect(await page.locator('.slice-viewer').textContent()).not.toContain('could not draw');
     }
