@@ -1,8 +1,9 @@
 // Issue 7, bad input, in Node against moto: each case gets a clear message (an S3BIDSError code and
 // words a user can act on) and loses nothing (no file written wrongly, nothing outside the folder).
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startMoto, type Moto } from '../support/moto.ts';
@@ -505,6 +506,48 @@ describe('two savers, one folder', () => {
       expect(beats.size).toBeGreaterThanOrEqual(2);
     } finally {
       await slow.stop();
+    }
+  });
+
+  it('another process holding the lock (another window, a script) refuses this one; once it releases, this one saves', async () => {
+    const dir = tempDir();
+    const root = resolve(import.meta.dirname, '../..');
+    const script = join(mkdtempSync(join(tmpdir(), 's3bids-holder-')), 'hold.mts');
+    writeFileSync(
+      script,
+      `import { acquireFolderLock } from ${JSON.stringify(join(root, 'src/lib/save/lock.ts'))};
+import { nodeFolderTarget } from ${JSON.stringify(join(root, 'src/lib/save/node-folder.ts'))};
+const lock = await acquireFolderLock(nodeFolderTarget(process.argv[2]!), { heartbeatMs: 200 });
+console.log('held ' + lock.owner);
+process.stdin.resume();
+process.stdin.on('end', async () => { await lock.release(); console.log('released'); process.exit(0); });
+`,
+    );
+    const child = spawn(join(root, 'node_modules/.bin/tsx'), [script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    const saw = (text: string) =>
+      new Promise<void>((ok, fail) => {
+        const t = setTimeout(() => fail(new Error(`child never printed "${text}": ${out}`)), 20_000);
+        const check = () => out.includes(text) && (clearTimeout(t), ok());
+        child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), check()));
+        check();
+      });
+    try {
+      await saw('held ');
+      const owner = out.split('held ')[1]!.trim();
+      expect(JSON.parse(readFileSync(join(dir, LOCK_PATH), 'utf8')).owner).toBe(owner);
+      const s = await open({ subjects: ['sub-01'] });
+      const f = await failure(s.download(dir));
+      expect(f.code).toBe('Locked');
+      expect(f.message).toMatch(/another tab, window or program/);
+      expect(filesUnder(dir)).toEqual(['.s3bids/lock.json']);
+      child.stdin!.end();
+      await saw('released');
+      const r = await s.download(dir);
+      expect(r.failed).toEqual([]);
+      expect(r.downloaded).toBeGreaterThan(0);
+    } finally {
+      child.kill();
     }
   });
 });
