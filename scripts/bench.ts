@@ -25,8 +25,12 @@ const figures: Figure[] = [];
 let chromiumVersion = 'Chromium (not started)';
 const cleanup: (() => Promise<unknown>)[] = [];
 const failures: string[] = [];
+// BENCH_ONLY=saving,listing runs just those groups (for working on one figure; a full run is the record).
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const wants = (name: string) => !only || only.includes(name);
 /** One scenario group; a failure is recorded and the next group still runs. */
 async function stage(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!wants(name)) return;
   try {
     await fn();
   } catch (e) {
@@ -39,9 +43,11 @@ async function stage(name: string, fn: () => Promise<void>): Promise<void> {
 try {
   log(`moto ${moto.endpoint}, proxy ${proxy.endpoint} (+${DELAY_MS} ms per request)`);
   await moto.createBucket('bench-list');
-  await seedFiles(moto, 'bench-list', 'large', largeStudy(1000, 25), { concurrency: 16 });
   const keyCount = largeStudyKeyCount(1000, 25);
-  log(`seeded ${keyCount} keys`);
+  if (wants('listing') || wants('cached revisit')) {
+    await seedFiles(moto, 'bench-list', 'large', largeStudy(1000, 25), { concurrency: 16 });
+    log(`seeded ${keyCount} keys`);
+  }
   await stage('listing', async () => void figures.push(...(await listingFigures(client, 'bench-list', 'large', keyCount))));
 
   const pageDir = await buildBenchPage();
@@ -99,9 +105,11 @@ try {
     figures.push(await bundleFigure());
   });
 
-  const nii = bigNiftiGz();
-  await moto.put('bench-save', 'nifti/sub-01_dwi.nii.gz', nii);
-  figures.push(await niftiFigure(client, 'bench-save', 'nifti/sub-01_dwi.nii.gz', nii.length, () => proxy.stats.bytesOut));
+  await stage('nifti', async () => {
+    const nii = bigNiftiGz();
+    await moto.put('bench-save', 'nifti/sub-01_dwi.nii.gz', nii);
+    figures.push(await niftiFigure(client, 'bench-save', 'nifti/sub-01_dwi.nii.gz', nii.length, () => proxy.stats.bytesOut));
+  });
   figures.push(notMeasured('faults-2000-files', 'files verified / files', '= 1', 'the saver\'s fault scenario is not wired into the bench yet'));
 } catch (e) {
   console.error(e);
@@ -121,6 +129,10 @@ const NAMES = [
 const ordered = NAMES.map((n) => figures.find((f) => f.name === n) ?? notMeasured(n, '', '', 'the run stopped before this scenario'));
 printTable(ordered);
 const total = (performance.now() - started) / 1000;
+if (only) {
+  log(`BENCH_ONLY=${only.join(',')}: results files left as they were (only a full run is recorded)`);
+  process.exit(process.exitCode ?? 0);
+}
 writeResults(resolve(import.meta.dirname, '../bench'), machine(chromiumVersion), ordered, [
   ...(failures.length ? ['Failures in this run:', ...failures.map((f) => `- ${f}`), ''] : []),
   `Whole run: ${total.toFixed(0)} s. Listing ran in Node (the engine's listStudy over the AWS SDK, 8 parallel); the cached revisit and`,

@@ -60,11 +60,29 @@ export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: s
       return undefined;
     }
   };
-  const smallOurs = await attempt(() => run(b, 'save', endpoint, bucket, 'small', CONCURRENCY));
+  // Ours and the ceiling alternate, each going first in turn, and the best of each counts: on a shared
+  // 2-core machine a load spike then hits both sides instead of deciding the ratio.
+  const paired = async (prefix: string, rounds: number) => {
+    const ours: SaveRun[] = [];
+    const ceil: SaveRun[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const order = i % 2 === 0 ? (['save', 'ceiling'] as const) : (['ceiling', 'save'] as const);
+      for (const fn of order) {
+        const r = await attempt(() => run(b, fn, endpoint, bucket, prefix, CONCURRENCY));
+        if (r) (fn === 'save' ? ours : ceil).push(r);
+      }
+    }
+    const best = (rs: SaveRun[]) => (rs.length ? rs.reduce((a, c) => (c.ms < a.ms ? c : a)) : undefined);
+    return { ours: best(ours), ceil: best(ceil), all: { ours: ours.map((r) => r.ms), ceil: ceil.map((r) => r.ms) } };
+  };
+  const small = await paired('small', 2);
+  const smallOurs = small.ours;
+  const smallCeil = small.ceil;
   const smallSeq = await attempt(() => run(b, 'save', endpoint, bucket, 'small', 1));
-  const smallCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'small', CONCURRENCY));
-  const bigOurs = await attempt(() => run(b, 'save', endpoint, bucket, 'big', CONCURRENCY));
-  const bigCeil = await attempt(() => run(b, 'ceiling', endpoint, bucket, 'big', CONCURRENCY));
+  const big = await paired('big', 3);
+  const bigOurs = big.ours;
+  const bigCeil = big.ceil;
+  const runs = (ms: number[]) => ms.map((m) => (m / 1000).toFixed(2)).join(', ');
   const smallAws = await attempt(() => awsCli(endpoint, bucket, 'small'));
   const bigAws = await attempt(() => awsCli(endpoint, bucket, 'big'));
   const n = 2000;
@@ -94,9 +112,9 @@ export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: s
     fig('save-small-vs-sequential', smallOurs, smallSeq, 'files/s', 'one-at-a-time (our saver, concurrency 1)', '>= 4',
       () => `${n} x 10 KB: ours ${secs(smallOurs)} at concurrency ${CONCURRENCY}, one at a time ${secs(smallSeq)}`),
     fig('save-small-vs-ceiling', smallOurs, smallCeil, 'files/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, '>= 0.9',
-      () => `ours ${secs(smallOurs)}, ceiling ${secs(smallCeil)}`),
+      () => `best of ${small.all.ours.length} alternating runs: ours ${secs(smallOurs)} (${runs(small.all.ours)} s), ceiling ${secs(smallCeil)} (${runs(small.all.ceil)} s)`),
     fig('save-big-vs-ceiling', bigOurs, bigCeil, 'MB/s', `fetch→pipeTo loop, ${CONCURRENCY} parallel`, '>= 0.9',
-      () => `40 x 10 MB: ours ${secs(bigOurs)}, ceiling ${secs(bigCeil)}`),
+      () => `40 x 10 MB, best of ${big.all.ours.length} alternating runs: ours ${secs(bigOurs)} (${runs(big.all.ours)} s), ceiling ${secs(bigCeil)} (${runs(big.all.ceil)} s)`),
     fig('save-small-vs-awscli', smallOurs, smallAws, 'files/s', 'aws s3 cp --recursive', 'reported',
       () => `ours ${secs(smallOurs)}, aws cli ${secs(smallAws)} (10 parallel requests; process start included)`),
     fig('save-big-vs-awscli', bigOurs, bigAws, 'MB/s', 'aws s3 cp --recursive', 'reported', () => `ours ${secs(bigOurs)}, aws cli ${secs(bigAws)}`),
