@@ -204,6 +204,19 @@ describe('faults are retried', () => {
     expect(existsSync(local(dir, rel(5)))).toBe(false);
     for (let i = 0; i < 5; i++) expect(existsSync(local(dir, rel(i)))).toBe(true);
   });
+
+  it('gives up, bounded, on a file whose every response breaks after some bytes', async () => {
+    const dir = tempDir();
+    const plan = await makePlan();
+    const key = `${PREFIX}/${rel(0)}`;
+    proxy.setFault((req) => (req.key === key ? 'reset-mid-body' : undefined));
+    const report = await run(dir, plan, { retries: 1, retryBaseMs: 5, retryMaxMs: 20 });
+    expect(report.failed.map((f) => f.key)).toEqual([key]);
+    expect(report.failed[0]!.reason).toMatch(/interrupted attempts/);
+    // Each attempt resumed from where the last stopped; the cap is 8 per counted retry (2 here).
+    expect(proxy.stats.perKey.get(key)!.requests).toBeLessThanOrEqual(17);
+    expect(existsSync(local(dir, rel(0)))).toBe(false);
+  });
 });
 
 describe('objects that change', () => {

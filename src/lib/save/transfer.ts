@@ -46,6 +46,9 @@ export function folderFailure(e: unknown): FolderFailure | undefined {
 
 type S3Entry = PlanEntry & { key: string };
 
+/** Interrupted-but-progressing attempts allowed per counted retry. */
+export const MAX_ATTEMPTS_FACTOR = 8;
+
 export const isSinglePartEtag = (etag: string) => /^[0-9a-f]{32}$/i.test(etag);
 
 const STORAGE_ERRORS = new Set(['QuotaExceededError', 'NotAllowedError', 'NotFoundError', 'InvalidStateError', 'NoModificationAllowedError']);
@@ -95,6 +98,7 @@ const changed = (bucket: string, e: S3Entry) =>
  */
 export async function transferFile(ctx: TransferContext, entry: S3Entry, skipComplete: boolean): Promise<TransferOutcome> {
   let failures = 0;
+  let attempts = 0;
   let checkFinal = skipComplete;
   for (;;) {
     if (ctx.signal?.aborted) return { status: 'aborted' };
@@ -115,7 +119,11 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
       }
       // An attempt that saved bytes is progress, not a failure: resuming from there is cheap.
       if (!progressed) failures++;
+      attempts++;
       if (failures > ctx.retries) return { status: 'failed', reason: `${err.message} (gave up after ${failures} attempts)` };
+      // Resumed attempts are cheap, but a fault that always strikes after some bytes must still end.
+      if (attempts > MAX_ATTEMPTS_FACTOR * (ctx.retries + 1))
+        return { status: 'failed', reason: `${err.message} (gave up after ${attempts} interrupted attempts)` };
       const base = isS3BIDSError(e, 'Throttled') ? ctx.retryBaseMs * 4 : ctx.retryBaseMs;
       await sleep(backoffMs(Math.max(1, failures), base, ctx.retryMaxMs), ctx.signal);
     }
