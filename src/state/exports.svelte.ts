@@ -1,5 +1,5 @@
 // Hands the current plan to bulk tools: the export code loads only when the dialog opens.
-import { objectUrl } from '../lib/s3/index.ts';
+import { clientInfo, objectUrl } from '../lib/s3/index.ts';
 import type { AppState } from './app.svelte.ts';
 import type { StudyLocation } from '../lib/s3/location.ts';
 import { describeProblem, type Problem } from './errors.ts';
@@ -30,7 +30,7 @@ export class ExportState {
 
   async generate(): Promise<void> {
     const app = this.#app;
-    const plan = app.save.plan;
+    const planned = app.save.plan;
     const loc = app.study.location;
     const client = app.study.client;
     if (!loc) {
@@ -40,13 +40,15 @@ export class ExportState {
     }
     try {
       const x = await import('../lib/save/export.ts');
-      if (!plan || !client) {
+      if (!planned || !client) {
         // The study could not be listed here (often: no browser access): hand the whole prefix to a tool that can.
         this.text = wholeStudy(x.shellQuote, this.kind, loc);
         this.problem = undefined;
         return;
       }
-      const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId };
+      const signed = !clientInfo(client).anon;
+      const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId, signed };
+      const plan = x.wholeSelection(planned);
       switch (this.kind) {
         case 'aws':
           this.text = x.awsCliScript(plan, target);
@@ -69,6 +71,7 @@ export class ExportState {
             ...(app.selection.seed !== undefined ? { randomSeed: app.selection.seed } : {}),
             ...(loc.site ? { site: loc.site } : {}),
             ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
+            anon: !signed,
             directory: loc.studyId,
             options: app.options.downloadOptions,
           });

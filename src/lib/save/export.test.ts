@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../../../tests/support/moto.ts';
 import type { DownloadPlan } from '../bids/types.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
-import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote } from './export.ts';
+import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote, wholeSelection } from './export.ts';
 
 const BUCKET = 'export-test';
 const PREFIX = 'ds001';
@@ -70,6 +70,38 @@ describe('exports', () => {
     expect(script).toContain('# not saved (the path has a ".." segment');
     expect(script).not.toMatch(/^aws .*evil/m);
     expect(readFileSync(join(dir, 'out', 'dataset_description.json'), 'utf8')).toBe(`{"Name": "it's $x"}`);
+  });
+
+  it('for a bucket that needs signing, the AWS CLI script uses the user’s own credentials (and holds none)', async () => {
+    await moto.createBucket('export-private', { public: false });
+    await moto.put('export-private', 'p/sub-01/a.txt', 'private bytes', { public: false });
+    const signed = createS3Client({ endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const objects = await listAll(signed, 'export-private', 'p/');
+    const priv: DownloadPlan = { bucket: 'export-private', prefix: 'p', entries: objects.map((o) => ({ ...o, localPath: o.key.slice(2), action: 'download' as const })) };
+    const script = awsCliScript(priv, { endpoint: moto.endpoint, region: 'us-east-1', directory: 'out', signed: true });
+    expect(script).not.toContain('--no-sign-request');
+    expect(script).toContain('uses your own AWS credentials');
+    expect(script).not.toMatch(/testing/);
+    const dir = tempDir();
+    const file = join(dir, 'script.sh');
+    writeFileSync(file, script);
+    const env = { ...process.env, HOME: '/nonexistent-home', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
+    const res = spawnSync('bash', [file], { cwd: dir, encoding: 'utf8', env });
+    expect(res.stderr).toBe('');
+    expect(readFileSync(join(dir, 'out', 'sub-01/a.txt'), 'utf8')).toBe('private bytes');
+    // The anonymous script is refused by the private bucket, which is why the flag matters.
+    const anon = awsCliScript(priv, { endpoint: moto.endpoint, region: 'us-east-1', directory: 'anon' });
+    writeFileSync(file, anon);
+    expect(spawnSync('bash', [file], { cwd: dir, encoding: 'utf8', env }).status).not.toBe(0);
+    expect(curlScript(priv, (k) => objectUrl(signed, 'export-private', k), { signed: true })).toMatch(/works only if the objects are public/);
+  });
+
+  it('exports the whole selection even when this browser already saved part of it', () => {
+    const saved: DownloadPlan = { ...plan, entries: plan.entries.map((e) => (e.key && !e.key.includes('..') ? { ...e, action: 'skip' as const } : e)) };
+    expect(s3BatchManifestCsv(saved)).toBe('');
+    const all = wholeSelection(saved);
+    expect(s3BatchManifestCsv(all).trim().split('\n')).toHaveLength(RELS.length);
+    expect(all.entries.find((e) => e.action === 'generate')).toBeDefined();
   });
 
   it('writes a curl script that parses and really downloads every object', () => {

@@ -9,6 +9,8 @@ export interface ExportTarget {
   region?: string;
   /** Where the script saves, relative to where it runs. Default '.'. */
   directory?: string;
+  /** The bucket needs signed requests: the tools use the user's own AWS credentials (never written here). */
+  signed?: boolean;
 }
 
 /** Quotes one word for POSIX sh/bash: single quotes, with `'` written as `'\''`. */
@@ -28,13 +30,23 @@ const refusedComments = (plan: DownloadPlan) =>
     .filter((e) => !writable(e))
     .map((e) => `# not saved (${(e.refused ?? unsafePathReason(e.localPath) ?? '').replace(/[\r\n]/g, ' ')}): ${JSON.stringify(e.key ?? e.localPath)}`);
 
-function header(plan: DownloadPlan, what: string): string[] {
+/**
+ * The whole selection, whatever this browser already saved: a bulk tool runs elsewhere, into another
+ * folder, so files marked skip or overwrite here are all to be fetched there.
+ */
+export function wholeSelection(plan: DownloadPlan): DownloadPlan {
+  return { ...plan, entries: plan.entries.map((e) => (e.action === 'skip' || e.action === 'overwrite' ? { ...e, action: 'download' as const } : e)) };
+}
+
+function header(plan: DownloadPlan, what: string, signed = false): string[] {
   const n = s3Entries(plan).length;
   const bytes = s3Entries(plan).reduce((a, e) => a + e.size, 0);
   return [
     '#!/usr/bin/env bash',
     `# ${what}: ${n} object(s), ${bytes} bytes from ${JSON.stringify(s3Uri(plan.bucket, plan.prefix))}`,
-    '# Made by s3bids. Anonymous (unsigned) requests: no credentials are needed or included.',
+    signed
+      ? '# Made by s3bids. Signed requests: the tool uses your own AWS credentials (aws configure / environment); none are included here.'
+      : '# Made by s3bids. Anonymous (unsigned) requests: no credentials are needed or included.',
     'set -euo pipefail',
     ...refusedComments(plan),
   ];
@@ -50,8 +62,8 @@ function generatedLines(plan: DownloadPlan, dir: string | undefined): string[] {
 
 /** A bash script of `aws s3 cp --no-sign-request` lines, one per object. */
 export function awsCliScript(plan: DownloadPlan, t: ExportTarget = {}): string {
-  const flags = ['--no-sign-request', ...(t.endpoint ? ['--endpoint-url', shellQuote(t.endpoint)] : []), ...(t.region ? ['--region', shellQuote(t.region)] : [])].join(' ');
-  const lines = header(plan, 'AWS CLI copy');
+  const flags = [...(t.signed ? [] : ['--no-sign-request']), ...(t.endpoint ? ['--endpoint-url', shellQuote(t.endpoint)] : []), ...(t.region ? ['--region', shellQuote(t.region)] : [])].join(' ');
+  const lines = header(plan, 'AWS CLI copy', t.signed);
   for (const e of s3Entries(plan)) lines.push(`aws s3 cp ${flags} --only-show-errors ${shellQuote(s3Uri(plan.bucket, e.key))} ${shellQuote(joinDir(t.directory, e.localPath))}`);
   lines.push(...generatedLines(plan, t.directory));
   return lines.join('\n') + '\n';
@@ -75,9 +87,9 @@ export function s5cmdRunFile(plan: DownloadPlan, t: ExportTarget = {}): string {
   return lines.join('\n') + '\n';
 }
 
-/** The command line that runs an s5cmd run file anonymously. */
+/** The command line that runs an s5cmd run file (anonymously unless the bucket needs signing). */
 export function s5cmdCommand(t: ExportTarget, file: string): string {
-  return ['s5cmd', '--no-sign-request', ...(t.endpoint ? ['--endpoint-url', shellQuote(t.endpoint)] : []), 'run', shellQuote(file)].join(' ');
+  return ['s5cmd', ...(t.signed ? [] : ['--no-sign-request']), ...(t.endpoint ? ['--endpoint-url', shellQuote(t.endpoint)] : []), 'run', shellQuote(file)].join(' ');
 }
 
 /** Keys in an S3 Batch Operations manifest are URL-encoded; `/` is kept as the path separator. */
@@ -92,8 +104,9 @@ export function s3BatchManifestCsv(plan: DownloadPlan): string {
 }
 
 /** A curl script over the objects' plain HTTPS URLs (`urlFor` = objectUrl(client, bucket, key)). */
-export function curlScript(plan: DownloadPlan, urlFor: (key: string) => string, t: Pick<ExportTarget, 'directory'> = {}): string {
+export function curlScript(plan: DownloadPlan, urlFor: (key: string) => string, t: Pick<ExportTarget, 'directory' | 'signed'> = {}): string {
   const lines = header(plan, 'curl download');
+  if (t.signed) lines.push('# curl sends unsigned requests: this works only if the objects are public. For a private bucket use the AWS CLI or s5cmd export.');
   // -g: no URL globbing; --retry: transient failures; -f: an HTTP error is a failure, not a saved error page.
   for (const e of s3Entries(plan))
     lines.push(`curl -fsSLg --retry 5 --create-dirs -o ${shellQuote(joinDir(t.directory, e.localPath))} ${shellQuote(urlFor(e.key))}`);

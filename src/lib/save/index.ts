@@ -17,6 +17,7 @@ export {
   curlScript,
   pyAfqScript,
   shellQuote,
+  wholeSelection,
   type ExportTarget,
   type PyAfqSelection,
 } from './export.ts';
