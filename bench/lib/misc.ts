@@ -1,5 +1,5 @@
 // Figures that need no saving: the initial bundle, participants.tsv at 10,000 rows, NIfTI header bytes.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,13 +9,17 @@ import { median, notMeasured, round, type Figure } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-/** Builds the app into a temporary folder and gzips the JS index.html loads at once (scripts + modulepreloads). */
-export async function bundleFigure(): Promise<Figure> {
-  const target = '<= 150';
-  if (!existsSync(join(ROOT, 'src/main.ts'))) return notMeasured('initial-js-gzip', 'KB', target, 'the app has no src/main.ts yet');
+/** Builds the app into a temporary folder (the caller removes it). */
+export async function buildAppForBench(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 's3bids-bench-app-'));
+  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  return outDir;
+}
+
+/** Gzips the JS the built index.html loads at once (scripts + modulepreloads). */
+export async function bundleFigure(outDir: string): Promise<Figure> {
+  const target = '<= 150';
   try {
-    await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
     const html = readFileSync(join(outDir, 'index.html'), 'utf8');
     const urls = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"|<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1] ?? m[2]!);
     const files = [...new Set(urls)].filter((u) => u.endsWith('.js'));
@@ -36,9 +40,7 @@ export async function bundleFigure(): Promise<Figure> {
       note: `${files.length} JS file(s) loaded by index.html at once: ${(raw / 1024).toFixed(1)} KB raw, ${kb.toFixed(1)} KB gzip -9`,
     };
   } catch (e) {
-    return notMeasured('initial-js-gzip', 'KB', target, `the app did not build: ${String(e).split('\n')[0]}`);
-  } finally {
-    rmSync(outDir, { recursive: true, force: true });
+    return notMeasured('initial-js-gzip', 'KB', target, `the built app could not be read: ${String(e).split('\n')[0]}`);
   }
 }
 
@@ -84,7 +86,6 @@ export async function participantsFigures(): Promise<Figure[]> {
   if (table.rows.length !== 10_000) throw new Error(`parsed ${table.rows.length} rows`);
   return [
     { name: 'participants-10k-parse', value: round(median(parse), 1), unit: 'ms', target: 'reported', note: `Node, median of 3 (${parse.map((v) => v.toFixed(1)).join(', ')} ms), ${(text.length / 1024).toFixed(0)} KB TSV` },
-    notMeasured('participants-10k-render', 'ms', 'reported', 'needs the app mounted on a study page with a 10,000-row participants.tsv; the bench does not drive the app yet'),
     { name: 'participants-10k-filter', value: round(median(filter), 2), unit: 'ms', target: 'reported', note: `age 8–12 and sex F: ${kept} rows kept; median of 3` },
   ];
 }
