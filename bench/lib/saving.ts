@@ -75,7 +75,7 @@ export async function savingFigures(b: BenchBrowser, endpoint: string, bucket: s
     const best = (rs: SaveRun[]) => (rs.length ? rs.reduce((a, c) => (c.ms < a.ms ? c : a)) : undefined);
     return { ours: best(ours), ceil: best(ceil), all: { ours: ours.map((r) => r.ms), ceil: ceil.map((r) => r.ms) } };
   };
-  const small = await paired('small', 2);
+  const small = await paired('small', 3);
   const smallOurs = small.ours;
   const smallCeil = small.ceil;
   const smallSeq = await attempt(() => run(b, 'save', endpoint, bucket, 'small', 1));
