@@ -36,6 +36,18 @@ const AWKWARD = [
   'aw/zz-top.txt',
   'aw/derivatives/afq/sub-01/x.csv',
   'aw/derivatives/afq/dataset_description.json',
+  // Opened two levels deep: folder markers, loose files at each level, pipelines sharing a prefix.
+  'aw/derivatives/',
+  'aw/derivatives/README.txt',
+  'aw/derivatives/afq/',
+  'aw/derivatives/afq/sub-01.html',
+  'aw/derivatives/afq/sub-010/z.csv',
+  'aw/derivatives/afq-extra/sub-02/y.csv',
+  'aw/derivatives/dm/sub-01/',
+  'aw/derivatives/dm/sub-01/dwi/a b.nii.gz',
+  'aw/derivatives/dm/code/run.py',
+  'aw/sourcedata/sub-01/raw.dcm',
+  'aw/sourcedata/notes.txt',
   'awkward-sibling/not-in-study.txt',
   'aw-sibling.txt',
 ];

@@ -74,19 +74,6 @@ export function prefixGroups(folders: readonly string[], target: number): string
   return out;
 }
 
-/** Merges two lists already in S3's order. */
-function mergeSorted(a: ObjectInfo[], b: ObjectInfo[]): ObjectInfo[] {
-  if (b.length === 0) return a;
-  const out: ObjectInfo[] = [];
-  let j = 0;
-  for (const x of a) {
-    while (j < b.length && compareKeys(b[j]!.key, x.key) < 0) out.push(b[j++]!);
-    out.push(x);
-  }
-  while (j < b.length) out.push(b[j++]!);
-  return out;
-}
-
 /**
  * Every key under a study prefix, fast: the one-level delimiter listing first (subjects are known at
  * once), then the folders' keys as disjoint prefix groups listed in parallel (each paginated), joined
@@ -117,8 +104,29 @@ export async function listStudy(
   listed += level.objects.length;
   progress();
 
+  // Folders that are not subjects (derivatives/, sourcedata/) may hold most of a study: they are opened
+  // two levels deep (derivatives/<pipeline>/<subject>/), so their parts are listed in parallel too.
+  const seen = new Set<string>(level.objects.map((o) => o.key));
+  const loose: ObjectInfo[] = [];
+  const leaves: string[] = [];
+  const open = async (folders: string[], depth: number): Promise<void> => {
+    const deeper: string[] = [];
+    for (const f of folders) (depth > 0 && !/^sub-/.test(f.slice(f.lastIndexOf('/', f.length - 2) + 1)) ? deeper : leaves).push(f);
+    await Promise.all(
+      deeper.map(async (f) => {
+        const l = await listLevel(client, bucket, base + f, outer ? { signal: outer } : {});
+        requests++;
+        for (const o of l.objects) if (!seen.has(o.key)) (seen.add(o.key), loose.push(o));
+        listed += l.objects.length;
+        await open(l.folders.map((g) => g.slice(base.length)), depth - 1);
+      }),
+    );
+  };
+  await open(topFolders, 2);
+  leaves.sort(compareKeys);
+
   // Natural groups are uneven (sub-00…sub-09 then sub-1000 alone); a worker that finishes early takes the next.
-  const groups = prefixGroups(topFolders, Math.ceil(topFolders.length / concurrency));
+  const groups = prefixGroups(leaves, Math.ceil(leaves.length / concurrency));
   const results: ObjectInfo[][] = groups.map(() => []);
 
   // One failure stops the others; the caller's cancel does too.
@@ -134,8 +142,9 @@ export async function listStudy(
       try {
         const onPage = () => void requests++;
         for await (const o of listKeys(client, bucket, base + groups[i]!, { signal: inner.signal, onPage })) {
-          // Top-level objects sharing the group's prefix (`sub-01.html`) come from the delimiter listing.
-          if (!o.key.includes('/', base.length)) continue;
+          // Objects next to the folders (`sub-01.html`, derivatives/<pipeline>/dataset_description.json)
+          // came with the delimiter listings.
+          if (seen.has(o.key)) continue;
           out.push(o);
           listed++;
         }
@@ -156,6 +165,6 @@ export async function listStudy(
     if (isS3BIDSError(failure)) throw failure;
     throw new S3BIDSError('Network', `Listing s3://${bucket}/${base} failed.`, { cause: failure });
   }
-  const keys = mergeSorted(results.flat(), level.objects);
+  const keys = results.flat().concat(level.objects, loose).sort((a, b) => compareKeys(a.key, b.key));
   return { ...partial, keys, listedAt: new Date().toISOString() };
 }
