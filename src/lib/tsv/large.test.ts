@@ -32,42 +32,9 @@ function timed<T>(fn: () => T): [T, number] {
   return [out, performance.now() - t0];
 }
 
-/**
- * CPU milliseconds as well as wall: this machine is shared, and under a load of 8 on 2 cores
- * wall time measures the neighbours. CPU time of this process is what the code costs.
- */
-function cpuTimed(fn: () => void): { wall: number; cpu: number } {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  fn();
-  const wall = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 };
-}
-
-describe('performance', () => {
-  it('10,000 rows: parse + summarise every column well under 100 ms', () => {
-    const text = makeTsv(10_000);
-    parseParticipants(makeTsv(200)); // warm the JIT as a page would have by then
-    const runs: { wall: number; cpu: number }[] = [];
-    let rows = 0;
-    for (let k = 0; k < 5; k++) {
-      runs.push(
-        cpuTimed(() => {
-          const t = parseParticipants(text);
-          rows = t.rows.length;
-          for (const c of t.columns) summarise(t, c.name);
-        }),
-      );
-    }
-    const best = Math.min(...runs.map((r) => r.cpu));
-    console.log(
-      `participants-10k parse+summarise (wall/cpu ms): ${runs.map((r) => `${r.wall.toFixed(1)}/${r.cpu.toFixed(1)}`).join(', ')}`,
-    );
-    expect(rows).toBe(10_000);
-    expect(best).toBeLessThan(100);
-  });
-
+describe('large files', () => {
+  // Timing is the bench's job (participants-10k-parse/-filter/-render in `npm run bench`); this checks
+  // that a file of 100,000 rows is handled correctly, with its times logged for a reader.
   it('100,000 rows parse, filter, sort and summarise', () => {
     const text = makeTsv(100_000);
     const [t, parseMs] = timed(() => parseParticipants(text));
