@@ -440,6 +440,36 @@ describe('objects over 5 GB', () => {
   });
 });
 
+describe('the folder itself', () => {
+  it('deleted mid-run (Node): the run stops and says so, and the folder is not quietly made again', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 24; i++) files[`sub-01/func/run-${String(i).padStart(2, '0')}.bin`] = new Uint8Array(60_000).fill(i);
+    await study('gone', files);
+    const slow = await startProxy({ target: moto.endpoint, bytesPerSecond: 400_000 });
+    try {
+      const s = await S3BIDSStudy.open({ bucket: B, s3Prefix: 'gone', client: createS3Client({ endpoint: slow.endpoint }), subjects: ['sub-01'] });
+      const dir = tempDir();
+      const { rmSync } = await import('node:fs');
+      let removed = false;
+      const report = await s.download(dir, { concurrency: 2 }, {
+        onProgress: (p) => {
+          if (!removed && p.filesDone >= 4) {
+            removed = true;
+            rmSync(dir, { recursive: true, force: true });
+          }
+        },
+      });
+      expect(removed).toBe(true);
+      expect(report.stopped).toMatch(/moved or deleted/);
+      expect(report.downloaded).toBeLessThan(Object.keys(files).length);
+      expect(report.failed.some((f) => f.reason.startsWith('Not started:'))).toBe(true);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
 describe('two savers, one folder', () => {
   it('a second run into a folder being saved is refused with Locked; the first finishes; then the second skips all', async () => {
     const slow = await startProxy({ target: moto.endpoint, bytesPerSecond: 200_000 });

@@ -1,7 +1,7 @@
 // A folder on a Node file system. Loaded only through a dynamic import, so browser bundles never see node:fs.
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { S3BIDSError } from '../errors/index.ts';
 import type { SaveTarget } from './types.ts';
@@ -18,6 +18,28 @@ export function nodeFolderTarget(root: string): SaveTarget {
     // Belt and braces: paths are validated before they get here.
     if (full !== base && !full.startsWith(base + sep)) throw new S3BIDSError('UnsafePath', `"${p}" would leave the folder.`);
     return full;
+  };
+  // The folder is created on the first write, as pyAFQ's makedirs does; once seen, it is never made
+  // again: sub-folders are made one level at a time (never recursively from the root), so a folder moved
+  // or deleted mid-run fails the next write with ENOENT and stops the run, instead of quietly coming back
+  // without the files saved before.
+  let rootSeen = false;
+  const makeParents = async (full: string) => {
+    if (!rootSeen) {
+      await mkdir(base, { recursive: true });
+      rootSeen = true;
+    }
+    const parts = dirname(full).slice(base.length).split(sep).filter(Boolean);
+    let dir = base;
+    for (const part of parts) {
+      dir = join(dir, part);
+      try {
+        await mkdir(dir);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      }
+    }
+    if (parts.length === 0) await stat(base);
   };
   return {
     kind: 'node',
@@ -40,7 +62,7 @@ export function nodeFolderTarget(root: string): SaveTarget {
       const full = abs(p);
       const tmp = `${full}.${process.pid}.${Date.now()}.tmp`;
       try {
-        await mkdir(dirname(full), { recursive: true });
+        await makeParents(full);
         await writeFile(tmp, text);
         await rename(tmp, full);
       } catch (e) {
@@ -51,7 +73,7 @@ export function nodeFolderTarget(root: string): SaveTarget {
     async openWrite(p, { append }) {
       const full = abs(p);
       try {
-        await mkdir(dirname(full), { recursive: true });
+        await makeParents(full);
       } catch (e) {
         throw storageError('create the folder for', p, e);
       }
@@ -59,7 +81,7 @@ export function nodeFolderTarget(root: string): SaveTarget {
     },
     async move(from, to) {
       try {
-        await mkdir(dirname(abs(to)), { recursive: true });
+        await makeParents(abs(to));
         await rename(abs(from), abs(to));
       } catch (e) {
         throw storageError('move into place', to, e);
