@@ -1,0 +1,23 @@
+// What the first page load fetches: the slice viewer (NiiVue) loads on demand only (issue 6), and the start
+// stays within SPEC §6's 150 KB gzip.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { expect, it } from 'vitest';
+import { DIST } from '../support/build-app.ts';
+
+const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"|<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)]
+  .map((m) => (m[1] ?? m[2])!.replace(/^\.\//, ''))
+  .filter((u) => u.endsWith('.js'));
+const read = (f: string) => readFileSync(join(DIST, f), 'utf8');
+
+it('keeps NiiVue out of the JavaScript loaded at start, and the start under 150 KB gzip', () => {
+  expect(initial.length).toBeGreaterThan(0);
+  const lazy = readdirSync(join(DIST, 'assets')).map((f) => `assets/${f}`).filter((f) => f.endsWith('.js') && !initial.includes(f));
+  // The viewer is in the build, in a chunk loaded later.
+  expect(lazy.some((f) => /niivue/i.test(read(f)))).toBe(true);
+  for (const f of initial) expect(read(f), f).not.toMatch(/niivue/i);
+  const gz = initial.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0) / 1024;
+  expect(gz).toBeLessThanOrEqual(150);
+});
