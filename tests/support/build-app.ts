@@ -25,7 +25,16 @@ export function distIsStale(): boolean {
 
 export async function buildApp(opts: { force?: boolean; quiet?: boolean } = {}): Promise<void> {
   if (!opts.force && !distIsStale()) return;
-  await build({ root: ROOT, logLevel: opts.quiet ? 'warn' : 'info', configFile: join(ROOT, 'vite.config.ts') });
+  // Vitest sets NODE_ENV=test, and Vite keeps it: the build would carry Svelte's development code. Tests
+  // must see what users get.
+  const env = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: ROOT, mode: 'production', logLevel: opts.quiet ? 'warn' : 'info', configFile: join(ROOT, 'vite.config.ts') });
+  } finally {
+    if (env === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = env;
+  }
 }
 
 /** Serves dist/ on 127.0.0.1 (a secure context, so the File System Access API exists). */
