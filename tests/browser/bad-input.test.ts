@@ -1,6 +1,7 @@
 // Issue 7, bad input that only a browser meets: a bucket without CORS, a full disk (storage quota),
 // access to the folder revoked mid-run, the folder deleted mid-run, and two savers in one folder.
 // Each gets a clear message, the run stops starting files it cannot save, and nothing is lost.
+import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdp, commands } from 'vitest/browser';
 import type { SeededObject } from '../../tests/support/browser-global-setup.ts';
@@ -33,31 +34,11 @@ async function makePlan(): Promise<DownloadPlan> {
   return { bucket: BUCKET, prefix: PREFIX, entries: objects.map((o) => ({ ...o, localPath: o.key.slice(PREFIX.length + 1), action: 'download' as const })) };
 }
 
-async function freshFolder(name: string): Promise<FileSystemDirectoryHandle> {
-  const root = await navigator.storage.getDirectory();
-  await root.removeEntry(name, { recursive: true }).catch(() => undefined);
-  return root.getDirectoryHandle(name, { create: true });
-}
-
-async function walk(dir: FileSystemDirectoryHandle, base = ''): Promise<Map<string, File>> {
-  const out = new Map<string, File>();
-  for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-    if (h.kind === 'file') out.set(base + name, await (h as FileSystemFileHandle).getFile());
-    else for (const [k, v] of await walk(h as FileSystemDirectoryHandle, `${base}${name}/`)) out.set(k, v);
-  }
-  return out;
-}
-
-async function sha256(f: Blob): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', await f.arrayBuffer());
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** Every file under a final name equals its source (never truncated); returns how many there are. */
 async function expectFinalFilesExact(dir: FileSystemDirectoryHandle): Promise<number> {
   const bySha = new Map(seeded.map((o) => [o.key.slice(PREFIX.length + 1), o.sha256]));
   let n = 0;
-  for (const [rel, file] of await walk(dir)) {
+  for (const [rel, file] of await walkFiles(dir)) {
     if (rel.startsWith('.s3bids/')) continue;
     expect(await sha256(file), rel).toBe(bySha.get(rel));
     n++;
@@ -223,7 +204,7 @@ describe('bad input in Chromium', () => {
     const r = await first;
     expect(r.failed).toEqual([]);
     expect(await expectFinalFilesExact(dir)).toBe(plan.entries.length);
-    expect((await walk(dir)).has(LOCK_PATH)).toBe(false);
+    expect((await walkFiles(dir)).has(LOCK_PATH)).toBe(false);
     const later = await executePlan({ client, plan, target: await toSaveTarget(other), mirrors: [] });
     expect(later.skipped).toBe(plan.entries.length);
   });

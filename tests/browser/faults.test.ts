@@ -1,6 +1,7 @@
 // Issue 7, faults, in Chromium into OPFS: the same scenario as tests/integration/faults.test.ts through
 // the fault-injecting proxy (5% of object GETs: 500, 503 SlowDown, reset mid-body, short body, stall)
 // with objects replaced after listing. Every file equals its source or is reported with its reason.
+import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
 import { expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { DownloadPlan } from '../../src/lib/bids/types.ts';
@@ -11,20 +12,6 @@ import { toSaveTarget } from '../../src/lib/save/target.ts';
 const FILES = 2000;
 const BUCKET = 'browser-faults';
 const PREFIX = 'ds';
-
-async function sha256(f: Blob): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', await f.arrayBuffer());
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-async function walk(dir: FileSystemDirectoryHandle, base = ''): Promise<Map<string, File>> {
-  const out = new Map<string, File>();
-  for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-    if (h.kind === 'file') out.set(base + name, await (h as FileSystemFileHandle).getFile());
-    else for (const [k, v] of await walk(h as FileSystemDirectoryHandle, `${base}${name}/`)) out.set(k, v);
-  }
-  return out;
-}
 
 it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after listing: every file exact or reported`, async () => {
   const seeded = await commands.s3Seed(
@@ -45,9 +32,7 @@ it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after lis
   const replaced = seeded.filter((_, i) => i % 200 === 7).map((o) => o.key);
   await commands.s3Replace(BUCKET, replaced);
 
-  const root = await navigator.storage.getDirectory();
-  await root.removeEntry('faults', { recursive: true }).catch(() => undefined);
-  const dir = await root.getDirectoryHandle('faults', { create: true });
+  const dir = await freshFolder('faults');
   await commands.proxyReset(proxy);
   await commands.proxyFaultMix(proxy, 0.05, 7);
   const t = performance.now();
@@ -66,7 +51,7 @@ it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after lis
 
   const problems: string[] = [];
   const bySha = new Map(seeded.map((o) => [o.key.slice(PREFIX.length + 1), o.sha256]));
-  const files = await walk(dir);
+  const files = await walkFiles(dir);
   let verified = 0;
   for (const [rel, file] of files) {
     if (rel.startsWith('.s3bids/')) continue;

@@ -20,7 +20,9 @@ function storageError(what: string, path: string, cause: unknown): S3BIDSError {
         ? 'The browser no longer allows writing to this folder: choose it again.'
         : name === 'NotFoundError'
           ? 'The folder was moved or deleted: choose it again.'
-          : 'Check the folder still exists and is writable.';
+          : name === 'NoModificationAllowedError'
+            ? 'The folder was moved or deleted, or another program holds the file: choose the folder again.'
+            : 'Check the folder still exists and is writable.';
   return new S3BIDSError('Storage', `Could not ${what} "${path}" (${name || String(cause)}). ${hint}`, { cause });
 }
 

@@ -1,4 +1,5 @@
 // The saver in real headless Chromium: OPFS folders, cross-origin anonymous fetches to moto via a proxy.
+import { freshFolder, sha256, walkFiles } from '../../../tests/support/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { SeededObject } from '../../../tests/support/browser-global-setup.ts';
@@ -33,12 +34,6 @@ async function makePlan(endpoint: string): Promise<DownloadPlan> {
   return { bucket: BUCKET, prefix: PREFIX, entries: objects.map((o) => ({ ...o, localPath: o.key.slice(PREFIX.length + 1), action: 'download' as const })) };
 }
 
-async function freshFolder(name: string): Promise<FileSystemDirectoryHandle> {
-  const root = await navigator.storage.getDirectory();
-  await root.removeEntry(name, { recursive: true }).catch(() => undefined);
-  return root.getDirectoryHandle(name, { create: true });
-}
-
 async function fileAt(dir: FileSystemDirectoryHandle, path: string): Promise<File | undefined> {
   const parts = path.split('/');
   const name = parts.pop()!;
@@ -50,20 +45,9 @@ async function fileAt(dir: FileSystemDirectoryHandle, path: string): Promise<Fil
   }
 }
 
-async function sha256(f: File): Promise<string> {
-  const d = await crypto.subtle.digest('SHA-256', await f.arrayBuffer());
-  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 /** Every file under `dir` with its size, `/`-separated. */
-async function walk(dir: FileSystemDirectoryHandle, base = ''): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  for await (const [name, h] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) {
-    const p = base + name;
-    if (h.kind === 'file') out.set(p, (await (h as FileSystemFileHandle).getFile()).size);
-    else for (const [k, v] of await walk(h as FileSystemDirectoryHandle, p + '/')) out.set(k, v);
-  }
-  return out;
+async function walk(dir: FileSystemDirectoryHandle): Promise<Map<string, number>> {
+  return new Map([...(await walkFiles(dir))].map(([p, f]) => [p, f.size]));
 }
 
 async function expectFinalFilesCorrect(dir: FileSystemDirectoryHandle, all: boolean) {

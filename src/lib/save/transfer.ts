@@ -39,7 +39,9 @@ export function folderFailure(e: unknown): FolderFailure | undefined {
     const { name, code } = c as { name?: string; code?: string };
     if (name === 'QuotaExceededError' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
     if (name === 'NotAllowedError' || name === 'SecurityError' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'denied';
-    if (name === 'NotFoundError' || code === 'ENOENT') return 'missing';
+    // Chromium says NoModificationAllowedError when writing into a folder deleted meanwhile; the executor
+    // checks the folder (by rewriting its lock) before stopping, so a file held elsewhere stays one failure.
+    if (name === 'NotFoundError' || name === 'NoModificationAllowedError' || code === 'ENOENT') return 'missing';
   }
   return undefined;
 }
