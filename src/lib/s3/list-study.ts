@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { normalisePrefix } from './prefix.ts';
 import { S3BIDSError, isS3BIDSError, throwIfAborted } from '../errors/index.ts';
 import { clientInfo } from './client.ts';
 import { listKeys, listLevel } from './list.ts';
@@ -20,10 +21,7 @@ export interface ListStudyOptions {
   onProgress?: (p: ListStudyProgress) => void;
 }
 
-/** Prefix without leading/trailing `/` (SPEC §3.1); inner `//` are kept. */
-export function normalisePrefix(prefix: string): string {
-  return prefix.replace(/^\/+/, '').replace(/\/+$/, '');
-}
+export { normalisePrefix };
 
 const utf8 = new TextEncoder();
 

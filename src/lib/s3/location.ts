@@ -1,4 +1,5 @@
 import { S3BIDSError } from '../errors/index.ts';
+import { normalisePrefix } from './prefix.ts';
 import { assertBucketName } from './bucket-name.ts';
 
 /** Where a study lives, as parsed from what a user typed or picked. */
@@ -58,10 +59,6 @@ export const PRESETS: readonly Preset[] = [
   { id: 'ds000114', label: 'OpenNeuro ds000114', description: 'OpenNeuro example: test-retest reliability of fMRI', text: 'ds000114' },
 ];
 
-/** Removes leading and trailing `/`; inner `//` are legal in keys and kept. */
-export function normalisePrefix(prefix: string): string {
-  return prefix.replace(/^\/+/, '').replace(/\/+$/, '');
-}
 
 function decodePath(path: string): string {
   try {
