@@ -1,10 +1,10 @@
 // Failures a researcher meets, shown in place with the next step: a missing bucket, a bucket that does not
 // allow browser access (no CORS rule), a private bucket (credentials), and text that is not a location.
 import { mkdirSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '../support/moto.ts';
+import { startProxy, type Proxy } from '../support/proxy.ts';
 import { serveDist } from '../support/build-app.ts';
 import { launchChromium, type Chromium } from '../support/chromium.ts';
 import { bidsStudy, BIDS_SUBJECTS, seedFiles } from '../support/fixtures/index.ts';
@@ -13,43 +13,12 @@ const ARTIFACTS = 'test-artifacts';
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
 let browser: Chromium;
-let noCors: { endpoint: string; server: Server };
-let s3like: { endpoint: string; server: Server };
+let noCors: Proxy;
+let s3like: Proxy;
 
-/**
- * Loopback proxies in front of moto that make it answer CORS as real S3 does where moto differs:
- * - 'strip': a bucket without a CORS rule (moto answers every origin: flask-cors), so every
- *   Access-Control-* response header is dropped;
- * - 'preflight': S3 answers a preflight from the bucket's CORS rule without credentials (moto refuses
- *   preflights for private objects), so OPTIONS is answered here, allowing the signed request's headers.
- */
-function startCorsProxy(target: string, mode: 'strip' | 'preflight'): Promise<{ endpoint: string; server: Server }> {
-  const t = new URL(target);
-  const server = createServer((req, res) => {
-    if (mode === 'preflight' && req.method === 'OPTIONS') {
-      res.writeHead(200, {
-        'access-control-allow-origin': req.headers.origin ?? '*',
-        'access-control-allow-methods': 'GET, HEAD',
-        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
-        'access-control-expose-headers': 'ETag, Content-Length, Content-Range',
-      });
-      return res.end();
-    }
-    const up = request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
-      const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => mode !== 'strip' || !k.toLowerCase().startsWith('access-control-')));
-      res.writeHead(r.statusCode ?? 502, headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const a = server.address();
-      resolve({ endpoint: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, server });
-    }),
-  );
-}
+// Where moto answers CORS differently from real S3, the shared proxy stands in front of it: `stripCors`
+// is a bucket without a CORS rule (moto allows every origin), `answerPreflights` answers preflights from
+// the bucket's rule as S3 does (moto refuses them for private objects).
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -60,13 +29,13 @@ beforeAll(async () => {
   await moto.createBucket('e2e-private', { public: false });
   await seedFiles(moto, 'e2e-private', 'study', files, { public: false });
 
-  noCors = await startCorsProxy(moto.endpoint, 'strip');
-  s3like = await startCorsProxy(moto.endpoint, 'preflight');
+  noCors = await startProxy({ target: moto.endpoint, stripCors: true });
+  s3like = await startProxy({ target: moto.endpoint, answerPreflights: true });
   browser = await launchChromium();
 });
 afterAll(async () => {
-  noCors?.server.close();
-  s3like?.server.close();
+  await noCors?.stop();
+  await s3like?.stop();
   await browser?.close();
   await app?.close();
   await moto?.stop();

@@ -2,7 +2,7 @@
 // (XSS payloads in keys, TSV and JSON), and credentials leave no trace in storage, the URL, logs or exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '../support/moto.ts';
@@ -47,7 +47,10 @@ let app: Awaited<ReturnType<typeof serveDist>>;
 let browser: Chromium;
 let mirror: Proxy;
 let other: { origin: string; hits: () => number; server: Server };
-let s3like: { endpoint: string; authorizations: string[]; server: Server };
+// In front of moto, answering preflights as S3 does (moto refuses them for private objects); each request's
+// Authorization header is kept, to prove the session was signed.
+let s3like: Proxy;
+const authorizations: string[] = [];
 const consoleMessages: string[] = [];
 
 function listen(server: Server): Promise<string> {
@@ -70,34 +73,6 @@ async function startOther() {
   return { origin: await listen(server), hits: () => hits, server };
 }
 
-/**
- * In front of moto, answers CORS preflights as S3 does from a bucket's CORS rule (moto refuses them for
- * private objects), and records each request's Authorization header, to prove the session was signed.
- */
-async function startS3Like(target: string) {
-  const t = new URL(target);
-  const authorizations: string[] = [];
-  const server = createServer((req, res) => {
-    if (req.method === 'OPTIONS') {
-      res.writeHead(200, {
-        'access-control-allow-origin': req.headers.origin ?? '*',
-        'access-control-allow-methods': 'GET, HEAD, PUT',
-        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
-        'access-control-expose-headers': 'ETag, Content-Length, Content-Range, Last-Modified',
-      });
-      return res.end();
-    }
-    if (req.headers.authorization) authorizations.push(req.headers.authorization);
-    const up = request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: { ...req.headers, host: t.host } }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
-    up.on('error', () => res.destroy());
-    req.pipe(up);
-  });
-  return { endpoint: await listen(server), authorizations, server };
-}
-
 beforeAll(async () => {
   [moto, app] = await Promise.all([startMoto(), serveDist()]);
   await Promise.all([moto.createBucket('e2e-csp'), moto.createBucket('e2e-xss'), moto.createBucket('e2e-creds', { public: false })]);
@@ -108,7 +83,11 @@ beforeAll(async () => {
   ]);
   mirror = await startProxy({ target: moto.endpoint });
   other = await startOther();
-  s3like = await startS3Like(moto.endpoint);
+  s3like = await startProxy({ target: moto.endpoint, answerPreflights: true });
+  s3like.setFault((req) => {
+    if (typeof req.headers.authorization === 'string') authorizations.push(req.headers.authorization);
+    return undefined;
+  });
   browser = await launchChromium({ pickedFolder: 'secure' });
   // Every CSP violation of every page load, kept on the page for the tests to read.
   await browser.context.addInitScript({
@@ -118,7 +97,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   other?.server.close();
-  s3like?.server.close();
+  await s3like?.stop();
   await mirror?.stop();
   await browser?.close();
   await app?.close();
@@ -308,7 +287,7 @@ describe('credentials stay in memory', () => {
     await page.getByRole('button', { name: 'Open', exact: true }).click();
     await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(BIDS_SUBJECTS.length));
     await expect.poll(() => page.locator('.card[data-column="age"]').count(), { timeout: 30_000 }).toBe(1);
-    expect(s3like.authorizations.some((a) => a.includes(`Credential=${KEY_ID}/`))).toBe(true);
+    expect(authorizations.some((a) => a.includes(`Credential=${KEY_ID}/`))).toBe(true);
 
     // Browse a sidecar, then save everything (MD5-verified) into the picked folder.
     await page.getByRole('button', { name: /Look at files before downloading/ }).click();

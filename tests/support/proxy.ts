@@ -51,6 +51,11 @@ export interface ProxyOptions {
   stallMs?: number;
   /** Drops every Access-Control-* response header: a bucket without CORS, as real S3 answers it (moto allows every origin). */
   stripCors?: boolean;
+  /**
+   * Answers CORS preflights itself, as real S3 does for a bucket whose rule allows any origin and the
+   * requested headers (moto refuses preflights for signed and private-object requests).
+   */
+  answerPreflights?: boolean;
 }
 
 export const FAULT_MODES: readonly FaultMode[] = ['500', '503', 'reset-mid-body', 'short-body', 'stall'];
@@ -130,6 +135,17 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     if (typeof req.headers.range === 'string') per.ranges.push(req.headers.range);
     stats.perKey.set(key, per);
     const mode = fault?.({ method, url, key, headers: req.headers });
+    if (opts.answerPreflights && method === 'OPTIONS') {
+      res.writeHead(200, {
+        'access-control-allow-origin': req.headers.origin ?? '*',
+        'access-control-allow-methods': 'GET, HEAD, PUT',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '',
+        'access-control-expose-headers': 'ETag, Content-Length, Content-Range, Last-Modified',
+        'access-control-max-age': '3000',
+      });
+      res.end();
+      return;
+    }
 
     const forward = () => {
       if (paused) return req.socket.destroy();
