@@ -1,14 +1,13 @@
 import { S3BIDSError } from '../errors/index.ts';
+import { HBN_BUCKET, HBN_PREFIX, HBN_SITES } from '../s3/location.ts';
 import type { SubjectKeys } from './keys.ts';
 import { pythonJson } from './plan.ts';
 import { S3BIDSStudy, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
 import { S3BIDSSubject } from './subject.ts';
 import type { PlanEntry } from './types.ts';
 
-export const HBN_SITES = ['Site-SI', 'Site-RU', 'Site-CBIC', 'Site-CUNY'] as const;
-export type HBNSiteName = (typeof HBN_SITES)[number];
-export const HBN_BUCKET = 'fcp-indi';
-export const HBN_PREFIX = 'data/Projects/HBN/MRI';
+// One copy of the HBN constants: where a location is parsed.
+export { HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNSiteName } from '../s3/location.ts';
 
 /** `HBNSite.open` options: a site, and pyAFQ's defaults for the rest. */
 export interface HBNOpenOptions extends Partial<OpenOptions> {

@@ -4,7 +4,7 @@ import { throwIfAborted } from '../errors/index.ts';
 import { listAll, listLevel } from '../s3/list.ts';
 import type { ObjectInfo, StudyListing } from '../s3/types.ts';
 import { compareCodePoints as byCodePoint } from '../select/index.ts';
-import { below, belongsTo, firstSegment, joinKey, relativeKey, subjectIdOf } from './paths.ts';
+import { below, belongsTo, firstSegment, joinKey, relativeKey, subjectIdOf } from '../s3/keys.ts';
 
 export type Flavour = 'bids' | 'hbn';
 

@@ -1,5 +1,5 @@
 import { unsafePathReason } from '../save/paths.ts';
-import { relativeKey } from './paths.ts';
+import { relativeKey } from '../s3/keys.ts';
 
 export { unsafePathReason };
 

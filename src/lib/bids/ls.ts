@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listTopLevel } from './keys.ts';
-import { normalisePrefix } from './paths.ts';
+import { normalisePrefix } from '../s3/keys.ts';
 
 /**
  * pyAFQ `_ls_s3fs`: the entries directly under a study prefix, split into subject entries

@@ -3,7 +3,7 @@ import type { ObjectInfo } from '../s3/types.ts';
 import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
 import type { SubjectKeys } from './keys.ts';
 import { localPathFor } from './layout.ts';
-import { relativeKey } from './paths.ts';
+import { relativeKey } from '../s3/keys.ts';
 import type { DownloadPlan, PlanEntry } from './types.ts';
 
 /** What the planner needs to know of a study. */

@@ -18,7 +18,7 @@ import {
   type SubjectKeys,
   type TopLevel,
 } from './keys.ts';
-import { joinKey, normalisePrefix } from './paths.ts';
+import { joinKey, normalisePrefix } from '../s3/keys.ts';
 import { buildPlan } from './plan.ts';
 import { S3BIDSSubject } from './subject.ts';
 import type { DownloadOptions, DownloadPlan, PlanEntry } from './types.ts';

@@ -4,5 +4,6 @@ export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level }
 export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, type GetOptions } from './object.ts';
 export { assertBucketName } from './bucket-name.ts';
 export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
-export { listStudy, compareKeys, normalisePrefix, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
+export { listStudy, compareKeys, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
+export { normalisePrefix, joinKey, below, relativeKey, firstSegment, subjectIdOf, belongsTo, asSubjectId, type Flavour } from './keys.ts';
 export { putObjectBytes, requireCredentials } from './put.ts';

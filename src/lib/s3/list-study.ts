@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { normalisePrefix } from './prefix.ts';
+import { normalisePrefix } from './keys.ts';
 import { S3BIDSError, isS3BIDSError, throwIfAborted } from '../errors/index.ts';
 import { clientInfo } from './client.ts';
 import { listKeys, listLevel } from './list.ts';

@@ -1,5 +1,5 @@
 import { S3BIDSError } from '../errors/index.ts';
-import { normalisePrefix } from './prefix.ts';
+import { normalisePrefix, type Flavour } from './keys.ts';
 import { assertBucketName } from './bucket-name.ts';
 
 /** Where a study lives, as parsed from what a user typed or picked. */
@@ -12,7 +12,7 @@ export interface StudyLocation {
   region?: string;
   forcePathStyle?: boolean;
   /** 'hbn' for the Healthy Brain Network's non-BIDS site layout. */
-  flavour: 'bids' | 'hbn';
+  flavour: Flavour;
   /** HBN site (`Site-SI` …) when flavour is 'hbn'. */
   site?: HBNSiteName;
   /** pyAFQ's `study_id`: a short name for the study. */

@@ -1,11 +1,18 @@
 /**
- * Keys and prefixes. pyAFQ lost every subject file when the prefix had a leading or trailing `/` and cut
- * keys with `key.split(prefix)` (bugs 3 and 6 of SPEC §3.6); these helpers are the single place that
- * does it right.
+ * How keys of a study are written: its prefix, keys below it, and the subject a key belongs to. pyAFQ lost
+ * every subject file when the prefix had a leading or trailing `/`, cut keys with `key.split(prefix)`, and
+ * let `sub-01` take `sub-010`'s files (docs/contract.md, "pyAFQ bugs we fix", 2, 3 and 6); these helpers
+ * are the one place that does it right. The listing needs them as much as the study index, so they live
+ * here, upstream of both.
  */
 
-// One rule for prefixes everywhere: leading and trailing `/` removed, inner `//` kept.
-export { normalisePrefix } from '../s3/list-study.ts';
+/** BIDS, or the Healthy Brain Network's own layout (docs/contract.md, "Keys of a subject"). Always chosen, never guessed from keys. */
+export type Flavour = 'bids' | 'hbn';
+
+/** A study prefix without leading or trailing `/` ('/' alone is the bucket root, ''); inner `//` are legal in keys and kept. */
+export function normalisePrefix(prefix: string): string {
+  return prefix.replace(/^\/+/, '').replace(/\/+$/, '');
+}
 
 /** `prefix/rel`, or `rel` at the bucket root. */
 export function joinKey(prefix: string, rel: string): string {

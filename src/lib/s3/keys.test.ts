@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { belongsTo, joinKey, normalisePrefix, relativeKey, subjectIdOf } from './paths.ts';
-import { localPathFor, unsafePathReason } from './layout.ts';
+import { belongsTo, joinKey, normalisePrefix, relativeKey, subjectIdOf } from './keys.ts';
+import { localPathFor, unsafePathReason } from '../bids/layout.ts';
 
 describe('prefixes (pyAFQ bug 3: a leading or trailing / lost every subject file)', () => {
   it.each([
