@@ -5,7 +5,7 @@ import { idbListingStore } from '../../src/lib/cache/store.ts';
 import { createS3Client, listAll, objectUrl } from '../../src/lib/s3/index.ts';
 import { listStudy } from '../../src/lib/s3/list-study.ts';
 import { directoryHandleTarget, executePlan } from '../../src/lib/save/index.ts';
-import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 
 interface Where {
   endpoint: string;

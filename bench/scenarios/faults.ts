@@ -9,7 +9,7 @@ import { seedFiles } from '../../tests/support/fixtures/index.ts';
 import { createRng } from '../../tests/support/fixtures/prng.ts';
 import { startMoto, type Moto } from '../../tests/support/moto.ts';
 import { FAULT_MODES, faultMix, startProxy } from '../../tests/support/proxy.ts';
-import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { createS3Client, listAll } from '../../src/lib/s3/index.ts';
 import { executePlan } from '../../src/lib/save/executor.ts';
 import { nodeFolderTarget } from '../../src/lib/save/node-folder.ts';

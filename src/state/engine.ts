@@ -10,7 +10,7 @@ import { selectSubjects, drawSeed, type Selection, type SubjectsSpec } from '../
 import { parseParticipants, applyFilters, sortRows, summarise, flagMissing } from '../lib/tsv/index.ts';
 import type { ParticipantsTable, Filter, Summary, SortDirection } from '../lib/tsv/index.ts';
 import { S3BIDSStudy, HBNSite } from '../lib/bids/index.ts';
-import type { DownloadOptions, DownloadPlan } from '../lib/bids/types.ts';
+import type { DownloadOptions, DownloadPlan } from '../lib/index.ts';
 import type { DirectoryTarget, DownloadControl, DownloadReport, SaveTarget } from '../lib/save/types.ts';
 
 // The saver loads on first use: browsing a study does not need it.

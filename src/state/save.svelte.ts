@@ -1,5 +1,5 @@
 // The plan for the current choice, the chosen folder, and the download running into it.
-import type { DownloadOptions, DownloadPlan } from '../lib/bids/types.ts';
+import type { DownloadOptions, DownloadPlan } from '../lib/index.ts';
 import type { DownloadControl, DownloadProgress, DownloadReport } from '../lib/save/types.ts';
 import type { StudyListing } from '../lib/s3/types.ts';
 import type { StudyLocation } from '../lib/s3/location.ts';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cdp, commands } from 'vitest/browser';
 import type { SeededObject } from '../../tests/support/browser-global-setup.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
-import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { isS3BIDSError } from '../../src/lib/errors/index.ts';
 import { createS3Client, listAll } from '../../src/lib/s3/index.ts';
 import { executePlan } from '../../src/lib/save/executor.ts';

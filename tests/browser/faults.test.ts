@@ -4,7 +4,7 @@
 import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
 import { expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { createS3Client, listAll } from '../../src/lib/s3/index.ts';
 import { executePlan } from '../../src/lib/save/executor.ts';
 import { toSaveTarget } from '../../src/lib/save/target.ts';

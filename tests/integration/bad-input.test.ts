@@ -10,7 +10,7 @@ import { startMoto, type Moto } from '../support/moto.ts';
 import { startProxy, type Proxy } from '../support/proxy.ts';
 import { gzipFixture, nii } from '../support/fixtures/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
-import type { DownloadPlan } from '../../src/lib/bids/types.ts';
+import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { isS3BIDSError, type S3BIDSErrorCode } from '../../src/lib/errors/index.ts';
 import { s3JsonRead } from '../../src/lib/json/index.ts';
 import { readNiftiHeader } from '../../src/lib/nifti/index.ts';

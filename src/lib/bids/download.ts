@@ -2,7 +2,7 @@
 // browsing a study does not load it.
 import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
 import type { S3BIDSStudy } from './study.ts';
-import type { DownloadOptions, DownloadPlan } from './types.ts';
+import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 import { clientInfo } from '../s3/client.ts';
 
 /** The plan as it stands against what is already in `dir` (skip / overwrite / download). */

@@ -1,6 +1,10 @@
 import picomatch from 'picomatch';
 import { S3BIDSError } from '../errors/index.ts';
-import { MODALITY_AGNOSTIC, type DownloadOptions } from './types.ts';
+import type { DownloadOptions } from '../plan/index.ts';
+
+/** The four top-level files pyAFQ knows by name; others are chosen with `true`/'all'. */
+export const MODALITY_AGNOSTIC = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
+export type ModalityAgnosticName = (typeof MODALITY_AGNOSTIC)[number];
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedOptions {

@@ -4,7 +4,7 @@ import type { SubjectKeys } from './keys.ts';
 import { pythonJson } from './plan.ts';
 import { S3BIDSStudy, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
 import { S3BIDSSubject } from './subject.ts';
-import type { PlanEntry } from './types.ts';
+import type { PlanEntry } from '../plan/index.ts';
 
 // One copy of the HBN constants: where a location is parsed.
 export { HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNSiteName } from '../s3/location.ts';

@@ -1,10 +1,10 @@
-export * from './types.ts';
+export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction } from '../plan/index.ts';
+export { localPathFor, unsafePathReason } from '../plan/index.ts';
 export { S3BIDSStudy, type OpenOptions } from './study.ts';
 export { S3BIDSSubject } from './subject.ts';
 export { HBNSite, HBNSubject, HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNOpenOptions, type HBNSiteName } from './hbn.ts';
 export { lsStudy } from './ls.ts';
 export { normalisePrefix, joinKey, relativeKey, subjectIdOf, belongsTo, asSubjectId } from '../s3/keys.ts';
-export { localPathFor, unsafePathReason } from './layout.ts';
-export { resolveOptions, pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
+export { resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
 export { buildPlan, pythonJson } from './plan.ts';
 export { placeOf, pipelinesIn, assignKeys, topLevelFrom, type Flavour, type SubjectKeys, type TopLevel } from './keys.ts';

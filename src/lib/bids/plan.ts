@@ -2,9 +2,8 @@ import { compareCodePoints } from '../select/index.ts';
 import type { ObjectInfo } from '../s3/types.ts';
 import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
 import type { SubjectKeys } from './keys.ts';
-import { localPathFor } from './layout.ts';
 import { relativeKey } from '../s3/keys.ts';
-import type { DownloadPlan, PlanEntry } from './types.ts';
+import { localPathFor, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
 
 /** What the planner needs to know of a study. */
 export interface PlanSource {

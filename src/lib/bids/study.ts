@@ -21,7 +21,7 @@ import {
 import { joinKey, normalisePrefix } from '../s3/keys.ts';
 import { buildPlan } from './plan.ts';
 import { S3BIDSSubject } from './subject.ts';
-import type { DownloadOptions, DownloadPlan, PlanEntry } from './types.ts';
+import type { DownloadOptions, DownloadPlan, PlanEntry } from '../plan/index.ts';
 import { downloadPlan, planOnDisk } from './download.ts';
 
 export interface OpenOptions {

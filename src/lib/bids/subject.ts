@@ -1,7 +1,7 @@
 import type { DownloadControl, DownloadReport, DirectoryTarget } from '../save/types.ts';
 import type { SubjectKeys } from './keys.ts';
 import type { S3BIDSStudy } from './study.ts';
-import type { DownloadOptions, DownloadPlan } from './types.ts';
+import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 
 /** A single study subject hosted on S3 (pyAFQ `S3BIDSSubject`). */
 export class S3BIDSSubject {

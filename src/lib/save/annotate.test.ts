@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DownloadPlan } from '../bids/types.ts';
+import type { DownloadPlan } from '../plan/index.ts';
 import { annotatePlan, decideAction } from './annotate.ts';
 import { emptyManifest, readManifest, serializeManifest } from './manifest.ts';
 import { nodeFolderTarget } from './node-folder.ts';

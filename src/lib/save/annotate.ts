@@ -1,6 +1,6 @@
 // What a plan would do in a given folder: skip complete files, overwrite those that differ.
 import pLimit from 'p-limit';
-import type { DownloadPlan, PlanAction, PlanEntry } from '../bids/types.ts';
+import type { DownloadPlan, PlanAction, PlanEntry } from '../plan/index.ts';
 import { readManifest, type Manifest, type ManifestFile } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import type { SaveTarget } from './types.ts';

@@ -3,7 +3,7 @@ import { freshFolder, sha256, walkFiles } from '../../../tests/support/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { SeededObject } from '../../../tests/support/browser-global-setup.ts';
-import type { DownloadPlan } from '../bids/types.ts';
+import type { DownloadPlan } from '../plan/index.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client, listAll } from '../s3/index.ts';
 import { executePlan } from './executor.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../../../tests/support/moto.ts';
 import { startProxy, type Proxy } from '../../../tests/support/proxy.ts';
-import type { DownloadPlan } from '../bids/types.ts';
+import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll } from '../s3/index.ts';
 import { executePlan, type ExecuteOptions } from './executor.ts';
 import { nodeFolderTarget } from './node-folder.ts';

@@ -1,6 +1,6 @@
 // Runs a DownloadPlan into a SaveTarget: a bounded pool of streamed transfers, a manifest, a report.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { DownloadPlan, PlanEntry } from '../bids/types.ts';
+import type { DownloadPlan, PlanEntry } from '../plan/index.ts';
 import { clientInfo } from '../s3/index.ts';
 import { secondHostClient } from './hosts.ts';
 import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts';

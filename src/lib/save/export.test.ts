@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../../../tests/support/moto.ts';
-import type { DownloadPlan } from '../bids/types.ts';
+import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
 import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote, wholeSelection } from './export.ts';
 

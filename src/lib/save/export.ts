@@ -1,6 +1,6 @@
 // Hand a selection to bulk tools: AWS CLI, s5cmd, S3 Batch Operations, curl, or pyAFQ itself.
 // Every value is quoted for its consumer; nothing here ever sees credentials.
-import type { DownloadOptions, DownloadPlan, PlanEntry } from '../bids/types.ts';
+import type { DownloadOptions, DownloadPlan, PlanEntry } from '../plan/index.ts';
 import { unsafePathReason } from './paths.ts';
 
 export interface ExportTarget {

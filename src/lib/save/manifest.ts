@@ -1,6 +1,6 @@
 // `.s3bids/manifest.json`: what the app saved into this folder, so a later run can skip complete files
 // by size and ETag, and resume partial ones only when they came from the same object version.
-import type { DownloadOptions } from '../bids/types.ts';
+import type { DownloadOptions } from '../plan/index.ts';
 import { MANIFEST_PATH } from './paths.ts';
 import type { SaveTarget } from './types.ts';
 

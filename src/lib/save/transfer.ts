@@ -1,7 +1,7 @@
 // One file, from S3 into `.s3bids/partial/` and then into place: streamed, resumed, retried, verified.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createMD5, type IHasher } from 'hash-wasm';
-import type { PlanEntry } from '../bids/types.ts';
+import type { PlanEntry } from '../plan/index.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
 import { decideAction } from './annotate.ts';

@@ -1,12 +1,6 @@
-import type { ObjectInfo } from '../s3/types.ts';
-
-/** The four top-level files pyAFQ knows by name; others are chosen with `true`/'all'. */
-export const MODALITY_AGNOSTIC = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
-export type ModalityAgnosticName = (typeof MODALITY_AGNOSTIC)[number];
-
-/** What to save (pyAFQ's `download` keyword arguments, SPEC §3.3). */
+/** What to save (pyAFQ's `download` keyword arguments; docs/contract.md, "Engine API" and "Filters"). */
 export interface DownloadOptions {
-  /** Top-level non-subject files: all (`true`/'all'), none, or a subset of the four names. */
+  /** Top-level non-subject files: all (`true`/'all'), none, or a subset of `MODALITY_AGNOSTIC`. */
   includeModalityAgnostic?: boolean | 'all' | readonly string[];
   /** Derivative pipelines: all, none, or those whose name contains any of the strings. */
   includeDerivs?: boolean | string | readonly string[];
@@ -25,6 +19,7 @@ export interface DownloadOptions {
   verify?: boolean;
 }
 
+/** What saving does with an entry: planning says `download` or `generate`; a folder's contents turn `download` into `skip` or `overwrite`. */
 export type PlanAction = 'download' | 'skip' | 'overwrite' | 'generate';
 
 export interface PlanEntry {
@@ -49,5 +44,3 @@ export interface DownloadPlan {
   /** Study prefix, normalised (no leading/trailing `/`). */
   prefix: string;
 }
-
-export type { ObjectInfo };
