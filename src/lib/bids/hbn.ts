@@ -1,6 +1,6 @@
 import { S3BIDSError } from '../errors/index.ts';
 import { HBN_BUCKET, HBN_PREFIX, HBN_SITES } from '../s3/location.ts';
-import type { SubjectKeys } from './keys.ts';
+import type { SubjectKeys } from './layout.ts';
 import { pythonJson } from './plan.ts';
 import { S3BIDSStudy, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
 import { S3BIDSSubject } from './subject.ts';

@@ -1,7 +1,7 @@
 import { compareCodePoints } from '../select/index.ts';
 import type { ObjectInfo } from '../s3/types.ts';
 import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
-import type { SubjectKeys } from './keys.ts';
+import type { SubjectKeys } from './layout.ts';
 import { relativeKey } from '../s3/keys.ts';
 import { localPathFor, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
 

@@ -7,17 +7,9 @@ import { drawSeed, selectSubjects, validateSeed, type SubjectsSpec } from '../se
 import { parseParticipants } from '../tsv/index.ts';
 import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
 import { resolveOptions } from './filters.ts';
-import {
-  assignKeys,
-  collectKeys,
-  listTopLevel,
-  pipelineFiles,
-  pipelinesIn,
-  topLevelFromListing,
-  type Flavour,
-  type SubjectKeys,
-  type TopLevel,
-} from './keys.ts';
+import { assignKeys, pipelineFiles, pipelinesIn, type Flavour, type SubjectKeys } from './layout.ts';
+import { listTopLevel, topLevelFromListing, type TopLevel } from '../s3/top-level.ts';
+import { listSubjects } from '../s3/list-subjects.ts';
 import { joinKey, normalisePrefix } from '../s3/keys.ts';
 import { buildPlan } from './plan.ts';
 import { S3BIDSSubject } from './subject.ts';
@@ -249,7 +241,7 @@ export async function loadStudy(opts: OpenOptions, flavour: Flavour, extra?: Rec
     derivativeTypes = pipelinesIn(listing.keys, prefix, flavour);
     pFiles = pipelineFiles(listing.keys, prefix, flavour);
   } else {
-    const got = await collectKeys(client, opts.bucket, prefix, flavour, top, chosen, {
+    const got = await listSubjects(client, opts.bucket, prefix, flavour, top, chosen, {
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...sig,
     });

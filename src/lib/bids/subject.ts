@@ -1,5 +1,5 @@
 import type { DownloadControl, DownloadReport, DirectoryTarget } from '../save/types.ts';
-import type { SubjectKeys } from './keys.ts';
+import type { SubjectKeys } from './layout.ts';
 import type { S3BIDSStudy } from './study.ts';
 import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 

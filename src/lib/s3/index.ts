@@ -7,3 +7,5 @@ export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
 export { listStudy, compareKeys, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
 export { normalisePrefix, joinKey, below, relativeKey, firstSegment, subjectIdOf, belongsTo, asSubjectId, type Flavour } from './keys.ts';
 export { putObjectBytes, requireCredentials } from './put.ts';
+export { lsStudy, listTopLevel, topLevelFrom, topLevelFromListing, type TopLevel } from './top-level.ts';
+export { listSubjects, type SubjectsListing } from './list-subjects.ts';
