@@ -47,7 +47,9 @@ export async function listSubjects(
   const pipelineFilesOut: ObjectInfo[] = [];
   let pipelines: string[] = [];
   const sig = signal ? { signal } : {};
-  const rawJobs = subjects.map((s) => run(() => listAll(client, bucket, joinKey(prefix, s), sig)));
+  const raw = Promise.all(subjects.map((s) => run(() => listAll(client, bucket, joinKey(prefix, s), sig))));
+  // Awaited at the end; should the derivatives fail first, their failure is the one reported.
+  raw.catch(() => undefined);
   if (hasDerivs && flavour === 'bids') {
     const level = await run(() => listLevel(client, bucket, derivRoot, sig));
     pipelines = level.folders.map((f) => f.slice(derivRoot.length).replace(/\/$/, '')).sort(byCodePoint);
@@ -83,6 +85,6 @@ export async function listSubjects(
       ),
     );
   }
-  for (const ks of await Promise.all(rawJobs)) keys.push(...ks);
+  for (const ks of await raw) keys.push(...ks);
   return { pipelines, keys, pipelineFiles: pipelineFilesOut };
 }
