@@ -1,9 +1,21 @@
-// The bridge from a study's plan to the saver. The saver is imported on first use, so opening and
-// browsing a study does not load it.
-import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
-import type { S3BIDSStudy } from './study.ts';
+// From a plan to the saver. The saver is imported on first use, so opening and browsing a study does
+// not load it.
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 import { clientInfo } from '../s3/client.ts';
+import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
+
+/** What the saver records about the study in the folder's manifest, besides the plan itself. */
+export interface SaveSource {
+  client: S3Client;
+  studyId: string;
+  /** The HBN site, for an HBN study. */
+  site?: string;
+  /** The chosen subject ids. */
+  selection: readonly string[];
+  /** The seed that chose them. */
+  seed: number;
+}
 
 /** The plan as it stands against what is already in `dir` (skip / overwrite / download). */
 export async function planOnDisk(plan: DownloadPlan, dir: DirectoryTarget, overwrite: boolean): Promise<DownloadPlan> {
@@ -11,8 +23,9 @@ export async function planOnDisk(plan: DownloadPlan, dir: DirectoryTarget, overw
   return save.annotatePlan(plan, await save.toSaveTarget(dir), { overwrite });
 }
 
+/** Saves a plan into `dir`, streamed and resumable; the manifest records where it came from. */
 export async function downloadPlan(
-  study: S3BIDSStudy,
+  source: SaveSource,
   plan: DownloadPlan,
   dir: DirectoryTarget,
   opts: DownloadOptions,
@@ -22,12 +35,12 @@ export async function downloadPlan(
   const target = await save.toSaveTarget(dir);
   let endpoint: string | undefined;
   try {
-    endpoint = clientInfo(study.client).endpoint;
+    endpoint = clientInfo(source.client).endpoint;
   } catch {
     endpoint = undefined;
   }
   return save.executePlan({
-    client: study.client,
+    client: source.client,
     plan,
     target,
     control: ctl,
@@ -35,12 +48,12 @@ export async function downloadPlan(
     verify: opts.verify ?? false,
     manifestMeta: {
       ...(endpoint ? { endpoint } : {}),
-      bucket: study.bucket,
-      prefix: study.s3Prefix,
-      studyId: study.studyId,
-      ...('site' in study ? { site: String((study as { site: unknown }).site) } : {}),
-      selection: study.subjects.map((s) => s.subjectId),
-      seed: study.randomSeed,
+      bucket: plan.bucket,
+      prefix: plan.prefix,
+      studyId: source.studyId,
+      ...(source.site !== undefined ? { site: source.site } : {}),
+      selection: [...source.selection],
+      seed: source.seed,
       options: opts,
     },
   });

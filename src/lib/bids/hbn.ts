@@ -1,10 +1,10 @@
+// pyAFQ's HBNSite and HBNSubject: the Healthy Brain Network's sites are not BIDS-compliant, so they are
+// indexed in their own layout ('hbn') and a dataset_description.json is written on download
+// (docs/contract.md, "Keys of a subject" and "Local layout").
 import { S3BIDSError } from '../errors/index.ts';
 import { HBN_BUCKET, HBN_PREFIX, HBN_SITES } from '../s3/location.ts';
 import type { SubjectKeys } from './layout.ts';
-import { pythonJson } from './plan.ts';
-import { S3BIDSStudy, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
-import { S3BIDSSubject } from './subject.ts';
-import type { PlanEntry } from '../plan/index.ts';
+import { S3BIDSStudy, S3BIDSSubject, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
 
 // One copy of the HBN constants: where a location is parsed.
 export { HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNSiteName } from '../s3/location.ts';
@@ -24,8 +24,8 @@ export class HBNSubject extends S3BIDSSubject {
 }
 
 /**
- * An HBN site (pyAFQ `HBNSite`): not BIDS-compliant, so its derivatives live at
- * `derivatives/<subject>/<pipeline>/…` and a dataset_description.json is written on download.
+ * An HBN site (pyAFQ `HBNSite`): its derivatives live at `derivatives/<subject>/<pipeline>/…`, and a
+ * dataset_description.json is written on download.
  */
 export class HBNSite extends S3BIDSStudy {
   readonly site: string;
@@ -33,7 +33,7 @@ export class HBNSite extends S3BIDSStudy {
 
   protected constructor(init: StudyInit) {
     super(init);
-    this.site = String(init.extra?.site);
+    this.site = init.index.site!;
   }
 
   static override async open(opts: HBNOpenOptions): Promise<HBNSite> {
@@ -48,24 +48,12 @@ export class HBNSite extends S3BIDSStudy {
         bucket: opts.bucket ?? HBN_BUCKET,
         s3Prefix: `${root.replace(/\/+$/, '')}/${site}`,
       },
-      'hbn',
-      { site },
+      { flavour: 'hbn', site },
     );
     return new HBNSite(init);
   }
 
   protected override makeSubject(id: string, keys: SubjectKeys): S3BIDSSubject {
     return new HBNSubject(id, this, keys);
-  }
-
-  /** pyAFQ writes this after an HBN download; it wins over any copy on S3. */
-  protected override generatedEntries(subjects: readonly S3BIDSSubject[]): PlanEntry[] {
-    const content = pythonJson({
-      Name: `HBN Study, ${this.site}`,
-      DatasetType: 'raw',
-      Subjects: subjects.map((s) => s.subjectId),
-      BIDSVersion: '1.0.0',
-    });
-    return [{ localPath: 'dataset_description.json', size: new TextEncoder().encode(content).length, etag: '', action: 'generate', content }];
   }
 }

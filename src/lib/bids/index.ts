@@ -1,10 +1,21 @@
 export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction } from '../plan/index.ts';
 export { localPathFor, unsafePathReason } from '../plan/index.ts';
-export { S3BIDSStudy, type OpenOptions } from './study.ts';
-export { S3BIDSSubject } from './subject.ts';
+export { S3BIDSStudy, S3BIDSSubject, type OpenOptions } from './study.ts';
 export { HBNSite, HBNSubject, HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNOpenOptions, type HBNSiteName } from './hbn.ts';
 export { lsStudy, topLevelFrom, type TopLevel } from '../s3/top-level.ts';
 export { normalisePrefix, joinKey, relativeKey, subjectIdOf, belongsTo, asSubjectId } from '../s3/keys.ts';
 export { resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
-export { buildPlan, pythonJson } from './plan.ts';
+export { buildPlan, pythonJson, hbnDatasetDescription, type PlanSource } from './planner.ts';
+export { keyEntities, type KeyEntities } from './entities.ts';
+export {
+  StudyIndex,
+  buildStudyIndex,
+  describePipeline,
+  type StudyLayout,
+  type IndexParts,
+  type PipelineSummary,
+  type PipelineDescription,
+  type SubjectSummary,
+} from './study-index.ts';
+export { downloadPlan, planOnDisk, type SaveSource } from './download.ts';
 export { placeOf, pipelinesIn, assignKeys, type Flavour, type SubjectKeys, type KeyPlace } from './layout.ts';

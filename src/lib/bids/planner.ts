@@ -1,3 +1,4 @@
+// Builds download plans (docs/contract.md, "Filters" and "Local layout"): pure, no request, no write.
 import { compareCodePoints } from '../select/index.ts';
 import type { ObjectInfo } from '../s3/types.ts';
 import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
@@ -30,7 +31,7 @@ function entryFor(o: ObjectInfo, prefix: string): PlanEntry {
 }
 
 /**
- * The files a download would write, and where (SPEC §3.3–3.4). Pure: no request, no write.
+ * The files a download would write, and where. Pure: no request, no write.
  * `scope: 'subject'` is pyAFQ's `S3BIDSSubject.download`: the subjects' files only.
  */
 export function buildPlan(
@@ -86,4 +87,18 @@ export function pythonJson(value: unknown): string {
       .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`)
       .join(', ')}}`;
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The `dataset_description.json` pyAFQ writes after an HBN download (docs/contract.md, "Local layout");
+ * it wins over any copy on S3. `subjects` are the chosen ids, sorted.
+ */
+export function hbnDatasetDescription(site: string, subjects: readonly string[]): PlanEntry {
+  const content = pythonJson({
+    Name: `HBN Study, ${site}`,
+    DatasetType: 'raw',
+    Subjects: subjects,
+    BIDSVersion: '1.0.0',
+  });
+  return { localPath: 'dataset_description.json', size: new TextEncoder().encode(content).length, etag: '', action: 'generate', content };
 }

@@ -1,26 +1,28 @@
+// pyAFQ's S3BIDSStudy and S3BIDSSubject, with their names and behaviour, as a front over the study index:
+// opening lists the study (or takes a listing or an index already made) and chooses subjects; planning
+// reads the index; saving hands the plan to the saver.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { S3BIDSError } from '../errors/index.ts';
+import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 import { clientInfo, createS3Client } from '../s3/client.ts';
+import { joinKey, normalisePrefix } from '../s3/keys.ts';
+import { listSubjects } from '../s3/list-subjects.ts';
 import { getObjectText } from '../s3/object.ts';
+import { listTopLevel } from '../s3/top-level.ts';
 import type { ObjectInfo, StudyListing } from '../s3/types.ts';
+import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
 import { drawSeed, selectSubjects, validateSeed, type SubjectsSpec } from '../select/index.ts';
 import { parseParticipants } from '../tsv/index.ts';
-import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/types.ts';
-import { resolveOptions } from './filters.ts';
-import { assignKeys, pipelineFiles, pipelinesIn, type Flavour, type SubjectKeys } from './layout.ts';
-import { listTopLevel, topLevelFromListing, type TopLevel } from '../s3/top-level.ts';
-import { listSubjects } from '../s3/list-subjects.ts';
-import { joinKey, normalisePrefix } from '../s3/keys.ts';
-import { buildPlan } from './plan.ts';
-import { S3BIDSSubject } from './subject.ts';
-import type { DownloadOptions, DownloadPlan, PlanEntry } from '../plan/index.ts';
 import { downloadPlan, planOnDisk } from './download.ts';
+import { resolveOptions } from './filters.ts';
+import type { Flavour, SubjectKeys } from './layout.ts';
+import { StudyIndex, type StudyLayout } from './study-index.ts';
 
 export interface OpenOptions {
   studyId?: string;
   bucket: string;
   s3Prefix: string;
-  /** undefined: one random subject; n: n random; positions; 'all'; ids (SPEC §3.1). */
+  /** undefined: one random subject; n: n random; positions; 'all'; ids (docs/contract.md, "Subjects"). */
   subjects?: SubjectsSpec;
   /** Ignored when `client` is given. Default true. */
   anon?: boolean;
@@ -29,30 +31,60 @@ export interface OpenOptions {
   client?: S3Client;
   /** A whole-study listing (parallel or cached) to build from instead of listing again. */
   listing?: StudyListing;
+  /** The study index of such a listing, already built: nothing is listed or indexed again. */
+  index?: StudyIndex;
   /** Parallel listing requests. Default 8. */
   concurrency?: number;
   signal?: AbortSignal;
 }
 
-/** What a study is made of, once listed. */
+/** What a study is made of, once listed and its subjects chosen. */
 export interface StudyInit {
   studyId: string;
-  bucket: string;
-  s3Prefix: string;
   client: S3Client;
   anon: boolean;
-  flavour: Flavour;
   useParticipantsTsv: boolean;
   randomSeed: number;
   allSubjects: string[];
-  top: TopLevel;
-  derivativeTypes: string[];
-  pipelineFiles: ObjectInfo[];
-  keys: Map<string, SubjectKeys>;
+  /** The chosen subject ids, sorted. */
+  chosen: string[];
+  index: StudyIndex;
   /** participants.tsv ids with no object on S3 (only with useParticipantsTsv). */
   subjectsWithoutData: string[];
-  /** Passed to subclasses. */
-  extra?: Record<string, unknown>;
+}
+
+/** A single study subject hosted on S3 (pyAFQ `S3BIDSSubject`). */
+export class S3BIDSSubject {
+  readonly subjectId: string;
+  readonly study: S3BIDSStudy;
+  /** S3 keys of this subject: raw data, and derivatives per pipeline. */
+  readonly s3Keys: SubjectKeys;
+  /** Local paths written by the last download, by key (pyAFQ `files`); undefined before one. */
+  files: Record<string, string> | undefined;
+
+  constructor(subjectId: string, study: S3BIDSStudy, s3Keys: SubjectKeys) {
+    this.subjectId = subjectId;
+    this.study = study;
+    this.s3Keys = s3Keys;
+  }
+
+  /** Whether any object on S3 belongs to this subject (participants.tsv may list subjects without data). */
+  get hasData(): boolean {
+    return this.s3Keys.raw.length > 0 || Object.values(this.s3Keys.derivatives).some((k) => k.length > 0);
+  }
+
+  /** What `download` would do: this subject's files only (no top-level files), as pyAFQ's subject download. */
+  plan(opts: DownloadOptions = {}, dir?: DirectoryTarget): Promise<DownloadPlan> {
+    return planFor(this.study, [this], opts, 'subject', dir);
+  }
+
+  download(dir: DirectoryTarget, opts: DownloadOptions = {}, ctl: DownloadControl = {}): Promise<DownloadReport> {
+    return downloadFor(this.study, [this], dir, opts, 'subject', ctl);
+  }
+
+  toString(): string {
+    return `${this.constructor.name}(subject_id=${this.subjectId}, study_id=${this.study.studyId})`;
+  }
 }
 
 /** A BIDS study hosted on S3 (pyAFQ `S3BIDSStudy`). Make one with `S3BIDSStudy.open`. */
@@ -63,6 +95,7 @@ export class S3BIDSStudy {
   readonly s3Prefix: string;
   readonly client: S3Client;
   readonly anon: boolean;
+  /** 'bids', or 'hbn' for an `HBNSite`. */
   readonly flavour: Flavour;
   readonly useParticipantsTsv: boolean;
   /** The seed actually used (drawn when none was given), so the choice can be repeated. */
@@ -80,94 +113,50 @@ export class S3BIDSStudy {
   readonly subjectsWithoutData: string[];
   /** Folders this study has been downloaded into (pyAFQ `local_directories`). */
   readonly localDirectories: DirectoryTarget[] = [];
+  /** What the listing says about the study; plans for other choices of subjects come from it. */
+  readonly index: StudyIndex;
 
   protected constructor(init: StudyInit) {
+    const { index } = init;
     this.studyId = init.studyId;
-    this.bucket = init.bucket;
-    this.s3Prefix = init.s3Prefix;
+    this.bucket = index.bucket;
+    this.s3Prefix = index.prefix;
     this.client = init.client;
     this.anon = init.anon;
-    this.flavour = init.flavour;
+    this.flavour = index.flavour;
     this.useParticipantsTsv = init.useParticipantsTsv;
     this.randomSeed = init.randomSeed;
     this.allSubjects = init.allSubjects;
-    this.derivativeTypes = init.derivativeTypes;
-    this.topLevelFiles = init.top.files;
-    this.pipelineFiles = init.pipelineFiles;
+    this.index = index;
+    this.derivativeTypes = [...index.pipelineNames];
+    this.topLevelFiles = [...index.topLevelFiles];
+    this.pipelineFiles = [...index.pipelineFiles];
     this.subjectsWithoutData = init.subjectsWithoutData;
     this.nonSubS3Keys = {
-      raw: init.top.other.filter((n) => n !== 'derivatives/').map((n) => joinKey(init.s3Prefix, n)),
-      derivatives: init.pipelineFiles.map((o) => o.key),
+      raw: index.topLevel.other.filter((n) => n !== 'derivatives/').map((n) => joinKey(index.prefix, n)),
+      derivatives: this.pipelineFiles.map((o) => o.key),
     };
-    this.subjects = [...init.keys.entries()].map(([id, keys]) => this.makeSubject(id, keys));
+    this.subjects = init.chosen.map((id) => this.makeSubject(id, index.keysOf(id)));
   }
 
   /** Lists the study and chooses its subjects. */
   static async open(opts: OpenOptions): Promise<S3BIDSStudy> {
-    return new S3BIDSStudy(await loadStudy(opts, 'bids'));
+    return new S3BIDSStudy(await loadStudy(opts, { flavour: 'bids' }));
   }
 
+  /** Makes the subject objects; HBN makes `HBNSubject`s. */
   protected makeSubject(id: string, keys: SubjectKeys): S3BIDSSubject {
     return new S3BIDSSubject(id, this, keys);
   }
 
-  /** Files the app writes itself; HBN writes a dataset_description.json. */
-  protected generatedEntries(_subjects: readonly S3BIDSSubject[]): PlanEntry[] {
-    return [];
-  }
-
-  /** What `download` would do (SPEC §2): no writes. With `dir`, entries say what is already on disk. */
+  /** What `download` would do: no writes. With `dir`, entries say what is already on disk. */
   plan(opts: DownloadOptions = {}, dir?: DirectoryTarget): Promise<DownloadPlan> {
-    return this.planFor(this.subjects, opts, 'study', dir);
+    return planFor(this, this.subjects, opts, 'study', dir);
   }
 
-  /** Saves the chosen subjects' files into `dir`, streamed, resumable (SPEC §3.5). */
+  /** Saves the chosen subjects' files into `dir`, streamed, resumable (docs/contract.md, "Overwrite, skip, resume, verify"). */
   download(dir: DirectoryTarget, opts: DownloadOptions = {}, ctl: DownloadControl = {}): Promise<DownloadReport> {
-    return this.downloadFor(this.subjects, dir, opts, 'study', ctl);
-  }
-
-  /** @internal shared by study and subject downloads. */
-  async planFor(
-    subjects: readonly S3BIDSSubject[],
-    opts: DownloadOptions,
-    scope: 'study' | 'subject',
-    dir?: DirectoryTarget,
-  ): Promise<DownloadPlan> {
-    const resolved = resolveOptions(opts, this.flavour);
-    const plan = buildPlan(
-      {
-        bucket: this.bucket,
-        prefix: this.s3Prefix,
-        topLevelFiles: this.topLevelFiles,
-        pipelineFiles: this.pipelineFiles,
-        derivativeTypes: this.derivativeTypes,
-        generated: scope === 'study' ? this.generatedEntries(subjects) : [],
-      },
-      subjects.map((s) => s.s3Keys),
-      resolved,
-      scope,
-    );
-    return dir === undefined ? plan : planOnDisk(plan, dir, resolved.overwrite);
-  }
-
-  /** @internal */
-  async downloadFor(
-    subjects: readonly S3BIDSSubject[],
-    dir: DirectoryTarget,
-    opts: DownloadOptions,
-    scope: 'study' | 'subject',
-    ctl: DownloadControl,
-  ): Promise<DownloadReport> {
-    const plan = await this.planFor(subjects, opts, scope, dir);
-    const report = await downloadPlan(this, plan, dir, opts, ctl);
-    if (!this.localDirectories.includes(dir)) this.localDirectories.push(dir);
-    const written = new Map(report.entries.filter((e) => e.status === 'downloaded' || e.status === 'skipped').map((e) => [e.localPath, e]));
-    for (const s of subjects) {
-      const files: Record<string, string> = {};
-      for (const e of plan.entries) if (e.key && written.has(e.localPath) && ownsKey(s, e.key)) files[e.key] = e.localPath;
-      s.files = files;
-    }
-    return report;
+    return downloadFor(this, this.subjects, dir, opts, 'study', ctl);
   }
 
   toString(): string {
@@ -175,24 +164,84 @@ export class S3BIDSStudy {
   }
 }
 
-function ownsKey(s: S3BIDSSubject, key: string): boolean {
-  return s.s3Keys.raw.some((o) => o.key === key) || Object.values(s.s3Keys.derivatives).some((l) => l.some((o) => o.key === key));
+// Study and subject downloads share these; they read only what the study shows publicly.
+async function planFor(
+  study: S3BIDSStudy,
+  subjects: readonly S3BIDSSubject[],
+  opts: DownloadOptions,
+  scope: 'study' | 'subject',
+  dir?: DirectoryTarget,
+): Promise<DownloadPlan> {
+  const plan = study.index.plan(
+    subjects.map((s) => s.subjectId),
+    opts,
+    scope,
+  );
+  return dir === undefined ? plan : planOnDisk(plan, dir, resolveOptions(opts, study.flavour).overwrite);
 }
 
-/** Lists a study and applies pyAFQ's selection rules; shared by BIDS studies and HBN sites. */
-export async function loadStudy(opts: OpenOptions, flavour: Flavour, extra?: Record<string, unknown>): Promise<StudyInit> {
+async function downloadFor(
+  study: S3BIDSStudy,
+  subjects: readonly S3BIDSSubject[],
+  dir: DirectoryTarget,
+  opts: DownloadOptions,
+  scope: 'study' | 'subject',
+  ctl: DownloadControl,
+): Promise<DownloadReport> {
+  const plan = await planFor(study, subjects, opts, scope, dir);
+  const { index } = study;
+  const report = await downloadPlan(
+    {
+      client: study.client,
+      studyId: study.studyId,
+      ...(index.site !== undefined ? { site: index.site } : {}),
+      selection: study.subjects.map((s) => s.subjectId),
+      seed: study.randomSeed,
+    },
+    plan,
+    dir,
+    opts,
+    ctl,
+  );
+  if (!study.localDirectories.includes(dir)) study.localDirectories.push(dir);
+  const written = new Set(report.entries.filter((e) => e.status === 'downloaded' || e.status === 'skipped').map((e) => e.localPath));
+  const owner = (key: string) => {
+    const p = index.place(key);
+    return p && (p.kind === 'raw' || p.kind === 'derivative') ? p.subject : undefined;
+  };
+  for (const s of subjects) {
+    const files: Record<string, string> = {};
+    for (const e of plan.entries) if (e.key && written.has(e.localPath) && owner(e.key) === s.subjectId) files[e.key] = e.localPath;
+    s.files = files;
+  }
+  return report;
+}
+
+function uniqueKeys(lists: readonly (readonly ObjectInfo[])[]): ObjectInfo[] {
+  const seen = new Set<string>();
+  const out: ObjectInfo[] = [];
+  for (const l of lists) for (const o of l) if (!seen.has(o.key)) (seen.add(o.key), out.push(o));
+  return out;
+}
+
+/** Lists a study (or reads the listing or index given) and applies pyAFQ's selection rules; shared by BIDS studies and HBN sites. */
+export async function loadStudy(opts: OpenOptions, layout: StudyLayout): Promise<StudyInit> {
   if (typeof opts.bucket !== 'string' || opts.bucket === '') throw new S3BIDSError('InvalidOption', 'A bucket name is required.');
   if (typeof opts.s3Prefix !== 'string') throw new S3BIDSError('InvalidOption', 's3Prefix must be a string ("" for the bucket root).');
+  const { flavour } = layout;
   const prefix = normalisePrefix(opts.s3Prefix);
   const anon = opts.client ? true : (opts.anon ?? true);
   const client = opts.client ?? createS3Client({ anon });
   const where = `s3://${opts.bucket}/${prefix}`;
   const sig = opts.signal ? { signal: opts.signal } : {};
 
-  const listing = opts.listing;
-  if (listing && (listing.bucket !== opts.bucket || normalisePrefix(listing.prefix) !== prefix))
-    throw new S3BIDSError('InvalidOption', `The listing given is of s3://${listing.bucket}/${listing.prefix}, not ${where}.`);
-  const top = listing ? topLevelFromListing(listing) : await listTopLevel(client, opts.bucket, prefix, opts.signal);
+  const given = opts.index ?? opts.listing;
+  if (given && (given.bucket !== opts.bucket || normalisePrefix(given.prefix) !== prefix))
+    throw new S3BIDSError('InvalidOption', `The ${opts.index ? 'index' : 'listing'} given is of s3://${given.bucket}/${given.prefix}, not ${where}.`);
+  if (opts.index && (!opts.index.complete || opts.index.flavour !== flavour || opts.index.site !== (layout.flavour === 'hbn' ? layout.site : undefined)))
+    throw new S3BIDSError('InvalidOption', `The index given is not a whole-study index of ${where} in the ${flavour === 'hbn' ? 'HBN' : 'BIDS'} layout.`);
+  let index = opts.index ?? (opts.listing ? StudyIndex.fromListing(opts.listing, layout) : undefined);
+  const top = index ? index.topLevel : await listTopLevel(client, opts.bucket, prefix, opts.signal);
 
   const hasDescription = top.files.some((o) => o.key === joinKey(prefix, 'dataset_description.json'));
   if (top.subjects.length === 0 && !hasDescription && flavour === 'bids') {
@@ -233,38 +282,34 @@ export async function loadStudy(opts: OpenOptions, flavour: Flavour, extra?: Rec
       : selectSubjects(allSubjects, opts.subjects, opts.randomSeed);
   const chosen = selection.subjects;
 
-  let keys: Iterable<ObjectInfo>;
-  let derivativeTypes: string[];
-  let pFiles: ObjectInfo[];
-  if (listing) {
-    keys = listing.keys;
-    derivativeTypes = pipelinesIn(listing.keys, prefix, flavour);
-    pFiles = pipelineFiles(listing.keys, prefix, flavour);
-  } else {
+  if (!index) {
     const got = await listSubjects(client, opts.bucket, prefix, flavour, top, chosen, {
       ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
       ...sig,
     });
-    keys = got.keys;
-    derivativeTypes = got.pipelines;
-    pFiles = got.pipelineFiles;
+    index = StudyIndex.fromParts(
+      {
+        bucket: opts.bucket,
+        prefix,
+        top,
+        keys: uniqueKeys([top.files, got.pipelineFiles, got.keys]),
+        pipelines: got.pipelines,
+        pipelineFiles: got.pipelineFiles,
+        complete: false,
+      },
+      layout,
+    );
   }
   return {
     studyId: opts.studyId ?? (prefix.split('/').pop() || opts.bucket),
-    bucket: opts.bucket,
-    s3Prefix: prefix,
     client,
     anon: opts.client ? isAnon(opts.client) : anon,
-    flavour,
     useParticipantsTsv: useTsv,
     randomSeed: selection.seed,
     allSubjects,
-    top,
-    derivativeTypes,
-    pipelineFiles: pFiles,
-    keys: assignKeys(keys, prefix, flavour, chosen, derivativeTypes),
+    chosen,
+    index,
     subjectsWithoutData,
-    ...(extra ? { extra } : {}),
   };
 }
 

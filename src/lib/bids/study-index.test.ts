@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { isS3BIDSError } from '../errors/index.ts';
+import type { StudyListing } from '../s3/types.ts';
+import { StudyIndex, buildStudyIndex, describePipeline } from './study-index.ts';
+
+/** A listing as `listStudy` returns it: keys in S3 order, the top level split out. */
+function listing(prefix: string, keys: [string, number][]): StudyListing {
+  const base = prefix ? `${prefix}/` : '';
+  const objects = keys.map(([k, size]) => ({ key: base + k, size, etag: `e-${k}` })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const topFolders = [...new Set(keys.map(([k]) => k).filter((k) => k.includes('/')).map((k) => `${k.slice(0, k.indexOf('/'))}/`))];
+  return {
+    endpoint: 'aws',
+    bucket: 'b',
+    prefix,
+    topFolders,
+    topObjects: objects.filter((o) => !o.key.slice(base.length).includes('/')),
+    keys: objects,
+    listedAt: '2024-01-01T00:00:00Z',
+  };
+}
+
+const BIDS = listing('p/q', [
+  ['dataset_description.json', 50],
+  ['README', 5],
+  ['participants.tsv', 20],
+  ['sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz', 10],
+  ['sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz', 20],
+  ['sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz', 40],
+  ['sub-010/dwi/sub-010_dwi.nii.gz', 30],
+  ['sub-010/dwi/sub-010_dwi.bval', 1],
+  ['sub-02/ses-1/anat/sub-02_ses-1_T1w.nii.gz', 30],
+  ['sub-03.html', 2],
+  ['derivatives/afq/dataset_description.json', 1],
+  ['derivatives/afq/sub-01/ses-1/dwi/sub-01_ses-1_desc-tracts_dwi.trk', 3],
+  ['derivatives/afq-extra/sub-02/y.csv', 4],
+  ['derivatives/README.txt', 9],
+]);
+
+describe('a BIDS study index', () => {
+  const index = buildStudyIndex(BIDS, { flavour: 'bids' });
+
+  it('holds the subjects, sessions, totals and top-level files of the listing', () => {
+    expect(index.flavour).toBe('bids');
+    expect(index.site).toBeUndefined();
+    expect(index.complete).toBe(true);
+    expect(index.subjects).toEqual(['sub-01', 'sub-010', 'sub-02', 'sub-03']);
+    // Distinct subject/session folders of the raw data; derivatives' session folders do not count.
+    expect(index.sessionCount).toBe(3);
+    expect(index.totals).toEqual({ files: 14, bytes: 225 });
+    expect(index.topLevelFiles.map((o) => o.key)).toEqual(['p/q/README', 'p/q/dataset_description.json', 'p/q/participants.tsv']);
+    expect(index.descriptionKey).toBe('p/q/dataset_description.json');
+    expect(index.topLevelKey('participants.tsv')).toBe('p/q/participants.tsv');
+    expect(index.topLevelKey('participants.json')).toBeUndefined();
+  });
+
+  it('counts each subject, and keeps sub-010 out of sub-01', () => {
+    expect(index.subject('sub-01')).toEqual({ id: 'sub-01', files: 4, bytes: 73, sessions: ['ses-1', 'ses-2'] });
+    expect(index.subject('sub-010')).toEqual({ id: 'sub-010', files: 2, bytes: 31, sessions: [] });
+    expect(index.subject('sub-03')).toEqual({ id: 'sub-03', files: 1, bytes: 2, sessions: [] });
+    expect(index.subject('sub-99')).toBeUndefined();
+    expect(index.hasData('sub-02')).toBe(true);
+    expect(index.hasData('sub-99')).toBe(false);
+    const keys = index.keysOf('sub-01');
+    expect(keys.raw.map((o) => o.key.slice(4))).toEqual([
+      'sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz',
+      'sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz',
+      'sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz',
+    ]);
+    // Every pipeline has an entry, empty ones included.
+    expect(Object.keys(keys.derivatives)).toEqual(['afq', 'afq-extra']);
+    expect(keys.derivatives['afq']!.map((o) => o.key)).toEqual(['p/q/derivatives/afq/sub-01/ses-1/dwi/sub-01_ses-1_desc-tracts_dwi.trk']);
+    expect(keys.derivatives['afq-extra']).toEqual([]);
+    expect(index.keysOf('sub-99')).toEqual({ raw: [], derivatives: { afq: [], 'afq-extra': [] } });
+  });
+
+  it('totals each pipeline, with its description key; loose files in derivatives/ are no pipeline', () => {
+    expect(index.pipelineNames).toEqual(['afq', 'afq-extra']);
+    expect(index.pipelines).toEqual([
+      { name: 'afq', descriptionKey: 'p/q/derivatives/afq/dataset_description.json', files: 2, bytes: 4 },
+      { name: 'afq-extra', files: 1, bytes: 4 },
+    ]);
+    expect(index.pipelineFiles.map((o) => o.key)).toEqual(['p/q/derivatives/afq/dataset_description.json']);
+    expect(index.includedPipelines('afq')).toEqual(['afq', 'afq-extra']);
+    expect(index.includedPipelines(['extra'])).toEqual(['afq-extra']);
+    expect(index.includedPipelines(false)).toEqual([]);
+  });
+
+  it('carries pipeline descriptions when given, in a copy', () => {
+    const described = index.withDescriptions({ afq: { Name: 'AFQ out', GeneratedBy: [{ Name: 'pyAFQ', Version: '1.3' }] } });
+    expect(described.pipelines[0]).toEqual({
+      name: 'afq',
+      descriptionKey: 'p/q/derivatives/afq/dataset_description.json',
+      description: { generatedBy: 'pyAFQ', version: '1.3', description: 'AFQ out' },
+      files: 2,
+      bytes: 4,
+    });
+    expect(index.pipelines[0]!.description).toBeUndefined();
+    expect(described.subjects).toBe(index.subjects);
+  });
+
+  it('reads each key’s entities, data type, suffix and extension', () => {
+    expect(index.entities('p/q/sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz')).toEqual({
+      place: { kind: 'raw', subject: 'sub-01' },
+      datatype: 'func',
+      entities: { sub: '01', ses: '2', task: 'rest', acq: 'fast', run: '2' },
+      suffix: 'bold',
+      extension: '.nii.gz',
+    });
+    expect(index.entities('p/q/sub-010/dwi/sub-010_dwi.bval')).toMatchObject({ datatype: 'dwi', entities: { sub: '010' }, suffix: 'dwi', extension: '.bval' });
+    expect(index.entities('p/q/derivatives/afq/sub-01/ses-1/dwi/sub-01_ses-1_desc-tracts_dwi.trk')).toEqual({
+      place: { kind: 'derivative', subject: 'sub-01', pipeline: 'afq' },
+      datatype: 'dwi',
+      entities: { sub: '01', ses: '1', desc: 'tracts' },
+      suffix: 'dwi',
+      extension: '.trk',
+    });
+    // One parser for every name: a bare word reads as a suffix, as `dwi.json` does.
+    expect(index.entities('p/q/README')).toEqual({ place: { kind: 'other' }, entities: {}, suffix: 'README', extension: '' });
+    expect(index.entities('p/q/derivatives/afq/dataset_description.json')).toEqual({
+      place: { kind: 'pipeline-file', pipeline: 'afq' },
+      entities: {},
+      extension: '.json',
+    });
+    expect(index.entities('elsewhere/sub-01/x')).toBeUndefined();
+    // Read once and kept.
+    expect(index.entities('p/q/README')).toBe(index.entities('p/q/README'));
+    expect(index.place('p/q/sub-03.html')).toEqual({ kind: 'raw', subject: 'sub-03' });
+  });
+
+  it('plans any choice of subjects and options from the same index', () => {
+    const paths = (subjects: string[], opts = {}, scope?: 'study' | 'subject') => index.plan(subjects, opts, scope).entries.map((e) => e.localPath);
+    expect(paths(['sub-010'])).toEqual(['dataset_description.json', 'sub-010/dwi/sub-010_dwi.bval', 'sub-010/dwi/sub-010_dwi.nii.gz']);
+    expect(paths(['sub-01'], { includeDerivs: 'afq', includeModalityAgnostic: true, suffix: '.nii.gz' })).toEqual([
+      'README',
+      'dataset_description.json',
+      'derivatives/afq/dataset_description.json',
+      'participants.tsv',
+      'sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz',
+      'sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz',
+      'sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz',
+    ]);
+    expect(paths(['sub-02', 'sub-01'], { includeDerivs: true }, 'subject')).toEqual([
+      'derivatives/afq-extra/sub-02/y.csv',
+      'derivatives/afq/sub-01/ses-1/dwi/sub-01_ses-1_desc-tracts_dwi.trk',
+      'sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz',
+      'sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz',
+      'sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz',
+      'sub-02/ses-1/anat/sub-02_ses-1_T1w.nii.gz',
+    ]);
+    const plan = index.plan(['sub-03', 'sub-99']);
+    expect(plan).toMatchObject({ bucket: 'b', prefix: 'p/q' });
+    expect(plan.entries.map((e) => [e.key, e.size, e.etag, e.action])).toEqual([
+      ['p/q/dataset_description.json', 50, 'e-dataset_description.json', 'download'],
+      ['p/q/sub-03.html', 2, 'e-sub-03.html', 'download'],
+    ]);
+    // Planning again leaves the index as it was.
+    expect(paths(['sub-010'])).toEqual(['dataset_description.json', 'sub-010/dwi/sub-010_dwi.bval', 'sub-010/dwi/sub-010_dwi.nii.gz']);
+    expect(() => index.plan(['sub-01'], { includeDerivs: [] })).toThrow(/empty list/);
+  });
+});
+
+describe('an HBN site index', () => {
+  const HBN = listing('data/Site-SI', [
+    ['sub-A/anat/sub-A_T1w.nii.gz', 10],
+    ['sub-B/dwi/sub-B_dwi.nii.gz', 20],
+    ['derivatives/sub-A/dmriprep/sub-A/dwi/sub-A_desc-preproc_dwi.nii.gz', 5],
+    ['derivatives/sub-B/dmriprep/y', 6],
+    ['derivatives/sub-A/loose.txt', 100],
+    ['dataset_description.json', 3],
+  ]);
+  const index = buildStudyIndex(HBN, { flavour: 'hbn', site: 'Site-SI' });
+
+  it('finds pipelines inside each subject’s derivatives folder, never loose files', () => {
+    expect(index.flavour).toBe('hbn');
+    expect(index.site).toBe('Site-SI');
+    expect(index.pipelines).toEqual([{ name: 'dmriprep', files: 2, bytes: 11 }]);
+    expect(index.pipelineFiles).toEqual([]);
+    expect(index.keysOf('sub-A').derivatives['dmriprep']!.map((o) => o.key)).toEqual([
+      'data/Site-SI/derivatives/sub-A/dmriprep/sub-A/dwi/sub-A_desc-preproc_dwi.nii.gz',
+    ]);
+    expect(index.entities('data/Site-SI/derivatives/sub-A/dmriprep/sub-A/dwi/sub-A_desc-preproc_dwi.nii.gz')).toMatchObject({
+      place: { kind: 'derivative', subject: 'sub-A', pipeline: 'dmriprep' },
+      datatype: 'dwi',
+      entities: { sub: 'A', desc: 'preproc' },
+    });
+    expect(index.place('data/Site-SI/derivatives/sub-A/loose.txt')).toEqual({ kind: 'other' });
+  });
+
+  it('plans the generated dataset_description.json over the copy on S3, with the chosen subjects sorted', () => {
+    const plan = index.plan(['sub-B', 'sub-A'], { includeDerivs: true, includeModalityAgnostic: true });
+    expect(plan.entries.map((e) => [e.localPath, e.action])).toEqual([
+      ['dataset_description.json', 'generate'],
+      ['derivatives/sub-A/dmriprep/sub-A/dwi/sub-A_desc-preproc_dwi.nii.gz', 'download'],
+      ['derivatives/sub-B/dmriprep/y', 'download'],
+      ['sub-A/anat/sub-A_T1w.nii.gz', 'download'],
+      ['sub-B/dwi/sub-B_dwi.nii.gz', 'download'],
+    ]);
+    expect(plan.entries[0]!.content).toBe(
+      '{"Name": "HBN Study, Site-SI", "DatasetType": "raw", "Subjects": ["sub-A", "sub-B"], "BIDSVersion": "1.0.0"}',
+    );
+    expect(index.plan(['sub-A'], {}, 'subject').entries.map((e) => e.localPath)).toEqual(['sub-A/anat/sub-A_T1w.nii.gz']);
+  });
+
+  it('is chosen explicitly: the same keys read as BIDS have no HBN pipeline', () => {
+    const asBids = buildStudyIndex(HBN, { flavour: 'bids' });
+    expect(asBids.pipelineNames).toEqual(['sub-A', 'sub-B']);
+    expect(asBids.plan(['sub-A']).entries.map((e) => e.action)).not.toContain('generate');
+  });
+
+  it('needs its site', () => {
+    try {
+      buildStudyIndex(HBN, { flavour: 'hbn' });
+      expect.unreachable();
+    } catch (e) {
+      expect(isS3BIDSError(e, 'InvalidOption')).toBe(true);
+    }
+  });
+});
+
+describe('an index of a partial listing (pyAFQ’s way)', () => {
+  it('takes the pipelines and pipeline files it is given', () => {
+    const top = { subjects: ['sub-01', 'sub-02'], other: ['derivatives/'], files: [], entries: { subjects: [], other: [] } };
+    const keys = [{ key: 'ds/derivatives/afq/sub-01/x', size: 1, etag: '' }];
+    const index = StudyIndex.fromParts({ bucket: 'b', prefix: '/ds/', top, keys, pipelines: ['zeta', 'afq'], pipelineFiles: [] }, { flavour: 'bids' });
+    expect(index.complete).toBe(false);
+    expect(index.prefix).toBe('ds');
+    expect(index.pipelines).toEqual([
+      { name: 'afq', files: 1, bytes: 1 },
+      { name: 'zeta', files: 0, bytes: 0 },
+    ]);
+    expect(index.keysOf('sub-02')).toEqual({ raw: [], derivatives: { afq: [], zeta: [] } });
+  });
+});
+
+describe('describePipeline', () => {
+  it('reads GeneratedBy, then the older PipelineDescription', () => {
+    expect(describePipeline({ Name: 'AFQ out', GeneratedBy: [{ Name: 'pyAFQ', Version: '1.3' }], PipelineDescription: { Name: 'old' } })).toEqual({
+      generatedBy: 'pyAFQ',
+      version: '1.3',
+      description: 'AFQ out',
+    });
+    expect(describePipeline({ PipelineDescription: { Name: 'dmriprep', Version: '0.5' } })).toEqual({ generatedBy: 'dmriprep', version: '0.5' });
+    expect(describePipeline('nonsense')).toEqual({});
+  });
+});

@@ -1,0 +1,360 @@
+// What one listing says about a study, worked out once: subjects, sessions, pipelines, top-level files,
+// counts and bytes, and each key's place and BIDS entities. The overview, the participants table's
+// "no data" marks, planning and the exports read it; a new choice of subjects or options is planned
+// from it without listing or sorting the keys again.
+import { S3BIDSError } from '../errors/index.ts';
+import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
+import { joinKey, normalisePrefix, relativeKey, type Flavour } from '../s3/keys.ts';
+import { topLevelFromListing, type TopLevel } from '../s3/top-level.ts';
+import type { ObjectInfo, StudyListing } from '../s3/types.ts';
+import { sortCodePoints } from '../select/compare.ts';
+import { keyEntities, type KeyEntities } from './entities.ts';
+import { pipelineIncluded, resolveOptions } from './filters.ts';
+import { pipelineFiles as pipelineFilesIn, pipelinesIn, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
+import { buildPlan, hbnDatasetDescription } from './planner.ts';
+
+/**
+ * Which layout the keys follow, chosen by whoever knows the study (a parsed location, `HBNSite.open`),
+ * never guessed from the keys. HBN sites need their site name: it goes into the generated description.
+ */
+export type StudyLayout = { flavour: 'bids' } | { flavour: 'hbn'; site: string };
+
+/** Who made a pipeline, from its dataset_description.json (BIDS 1.4+ `GeneratedBy`, or the older `PipelineDescription`). */
+export interface PipelineDescription {
+  generatedBy?: string;
+  version?: string;
+  /** The description's `Name`. */
+  description?: string;
+}
+
+export interface PipelineSummary {
+  /** Bare name (`afq`, not a path). */
+  name: string;
+  /** `derivatives/<name>/dataset_description.json`, as a full key, when the listing has one (BIDS only). */
+  descriptionKey?: string;
+  /** Read from that file, when it was given to the index (`withDescriptions`). */
+  description?: PipelineDescription;
+  /** Keys under the pipeline: every subject's derivatives and the pipeline's own files. */
+  files: number;
+  bytes: number;
+}
+
+export interface SubjectSummary {
+  id: string;
+  /** Raw and derivative keys of this subject. */
+  files: number;
+  bytes: number;
+  /** `ses-<label>` folders of the raw data, sorted. */
+  sessions: string[];
+}
+
+/** What the index is built from: a whole-study listing, or (pyAFQ's way) the top level plus the chosen subjects' keys. */
+export interface IndexParts {
+  bucket: string;
+  prefix: string;
+  top: TopLevel;
+  /** Each key once, in any order (the index keeps the order given). */
+  keys: readonly ObjectInfo[];
+  /** The study's pipelines when `keys` does not show them all; by default those the keys show. */
+  pipelines?: readonly string[];
+  /** Files directly inside each BIDS pipeline folder, when `keys` does not hold them. */
+  pipelineFiles?: readonly ObjectInfo[];
+  /** Whether `keys` is every key of the study. Default false. */
+  complete?: boolean;
+}
+
+/** Reads who made a pipeline from its dataset_description.json; anything unexpected gives an empty description. */
+export function describePipeline(json: unknown): PipelineDescription {
+  if (!json || typeof json !== 'object') return {};
+  const d = json as Record<string, unknown>;
+  const first = Array.isArray(d.GeneratedBy) ? d.GeneratedBy[0] : undefined;
+  const src = (first && typeof first === 'object' ? first : d.PipelineDescription) as Record<string, unknown> | undefined;
+  const out: PipelineDescription = {};
+  if (src && typeof src.Name === 'string') out.generatedBy = src.Name;
+  if (src && typeof src.Version === 'string') out.version = src.Version;
+  if (typeof d.Name === 'string') out.description = d.Name;
+  return out;
+}
+
+interface SubjectData {
+  raw: ObjectInfo[];
+  derivatives: Map<string, ObjectInfo[]>;
+  files: number;
+  bytes: number;
+  sessions: Set<string>;
+}
+
+/** Internals shared by an index and the copies `withDescriptions` makes. */
+interface Built {
+  bucket: string;
+  prefix: string;
+  layout: StudyLayout;
+  complete: boolean;
+  top: TopLevel;
+  keys: readonly ObjectInfo[];
+  subjects: string[];
+  bySubject: Map<string, SubjectData>;
+  pipelineNames: string[];
+  pipelineFiles: ObjectInfo[];
+  pipelineTotals: Map<string, { files: number; bytes: number }>;
+  sessionCount: number;
+  totals: { files: number; bytes: number };
+  entities: Map<string, KeyEntities>;
+}
+
+const SESSION = /^ses-[A-Za-z0-9]+$/;
+
+function checkLayout(layout: { flavour: Flavour; site?: string }): StudyLayout {
+  if (layout.flavour === 'bids') return { flavour: 'bids' };
+  if (layout.flavour === 'hbn' && typeof layout.site === 'string' && layout.site !== '') return { flavour: 'hbn', site: layout.site };
+  throw new S3BIDSError('InvalidOption', `A study layout is 'bids', or 'hbn' with its site; got ${JSON.stringify(layout)}.`);
+}
+
+function build(parts: IndexParts, layout: StudyLayout): Built {
+  const prefix = normalisePrefix(parts.prefix);
+  const flavour = layout.flavour;
+  const pipelineNames = parts.pipelines ? sortCodePoints(new Set(parts.pipelines)) : pipelinesIn(parts.keys, prefix, flavour);
+  const pipelineTotals = new Map(pipelineNames.map((p) => [p, { files: 0, bytes: 0 }]));
+  const bySubject = new Map<string, SubjectData>();
+  const subjectData = (id: string) => {
+    let d = bySubject.get(id);
+    if (!d) bySubject.set(id, (d = { raw: [], derivatives: new Map(), files: 0, bytes: 0, sessions: new Set() }));
+    return d;
+  };
+  for (const id of parts.top.subjects) subjectData(id);
+  let files = 0;
+  let bytes = 0;
+  let sessionCount = 0;
+  for (const o of parts.keys) {
+    files++;
+    bytes += o.size;
+    const rel = relativeKey(o.key, prefix);
+    if (rel === undefined) continue;
+    const place = placeOf(rel, flavour);
+    if (place.kind === 'raw') {
+      const d = subjectData(place.subject);
+      d.raw.push(o);
+      d.files++;
+      d.bytes += o.size;
+      // A session is a `ses-` folder inside the subject's own folder, with something in it.
+      const [first, second, third] = rel.split('/', 3);
+      if (first === place.subject && third !== undefined && SESSION.test(second!) && !d.sessions.has(second!)) {
+        d.sessions.add(second!);
+        sessionCount++;
+      }
+    } else if (place.kind === 'derivative') {
+      const d = subjectData(place.subject);
+      let list = d.derivatives.get(place.pipeline);
+      if (!list) d.derivatives.set(place.pipeline, (list = []));
+      list.push(o);
+      d.files++;
+      d.bytes += o.size;
+    }
+    if (place.kind === 'derivative' || place.kind === 'pipeline-file') {
+      const t = pipelineTotals.get(place.pipeline);
+      if (t) {
+        t.files++;
+        t.bytes += o.size;
+      }
+    }
+  }
+  return {
+    bucket: parts.bucket,
+    prefix,
+    layout,
+    complete: parts.complete ?? false,
+    top: parts.top,
+    keys: parts.keys,
+    subjects: parts.top.subjects,
+    bySubject,
+    pipelineNames,
+    pipelineFiles: parts.pipelineFiles ? [...parts.pipelineFiles] : pipelineFilesIn(parts.keys, prefix, flavour),
+    pipelineTotals,
+    sessionCount,
+    totals: { files, bytes },
+    entities: new Map(),
+  };
+}
+
+/** A study as one listing shows it. Make one with `buildStudyIndex(listing, layout)`, or `StudyIndex.fromParts`. */
+export class StudyIndex {
+  readonly #b: Built;
+  readonly #descriptions: ReadonlyMap<string, PipelineDescription>;
+  /** Pipelines in code point order, with their description key, description (when given), files and bytes. */
+  readonly pipelines: readonly PipelineSummary[];
+
+  private constructor(built: Built, descriptions: ReadonlyMap<string, PipelineDescription>) {
+    this.#b = built;
+    this.#descriptions = descriptions;
+    const hasKey = new Set(built.pipelineFiles.map((o) => o.key));
+    this.pipelines = built.pipelineNames.map((name) => {
+      const totals = built.pipelineTotals.get(name)!;
+      const s: PipelineSummary = { name, files: totals.files, bytes: totals.bytes };
+      const key = joinKey(built.prefix, `derivatives/${name}/dataset_description.json`);
+      if (built.layout.flavour === 'bids' && hasKey.has(key)) s.descriptionKey = key;
+      const d = descriptions.get(name);
+      if (d) s.description = d;
+      return s;
+    });
+  }
+
+  /**
+   * The index of a whole-study listing (`listStudy`, or its cached copy). `layout` is `{ flavour: 'bids' }`
+   * or `{ flavour: 'hbn', site }`; a `StudyLocation` fits as it is.
+   */
+  static fromListing(listing: StudyListing, layout: { flavour: Flavour; site?: string }): StudyIndex {
+    const top = topLevelFromListing(listing);
+    return new StudyIndex(build({ bucket: listing.bucket, prefix: listing.prefix, top, keys: listing.keys, complete: true }, checkLayout(layout)), new Map());
+  }
+
+  /** The index of a partial listing: the top level and the chosen subjects' keys (pyAFQ's way of listing). */
+  static fromParts(parts: IndexParts, layout: { flavour: Flavour; site?: string }): StudyIndex {
+    return new StudyIndex(build(parts, checkLayout(layout)), new Map());
+  }
+
+  get bucket(): string {
+    return this.#b.bucket;
+  }
+  /** Normalised: no leading or trailing `/`; '' is the bucket root. */
+  get prefix(): string {
+    return this.#b.prefix;
+  }
+  get layout(): StudyLayout {
+    return this.#b.layout;
+  }
+  get flavour(): Flavour {
+    return this.#b.layout.flavour;
+  }
+  /** The HBN site, for an HBN index. */
+  get site(): string | undefined {
+    return this.#b.layout.flavour === 'hbn' ? this.#b.layout.site : undefined;
+  }
+  /** Whether every key of the study was given (a whole-study listing), not only the chosen subjects'. */
+  get complete(): boolean {
+    return this.#b.complete;
+  }
+  /** Subjects the listing shows (`sub-01` from `sub-01/` and `sub-01.html` alike), sorted by code point. */
+  get subjects(): readonly string[] {
+    return this.#b.subjects;
+  }
+  /** Pipeline names (`afq`, not a path), sorted by code point: pyAFQ's `derivative_types`. */
+  get pipelineNames(): readonly string[] {
+    return this.#b.pipelineNames;
+  }
+  /** The one-level view of the prefix: subjects, other entries, top-level files. */
+  get topLevel(): TopLevel {
+    return this.#b.top;
+  }
+  /** Non-subject objects directly under the prefix. */
+  get topLevelFiles(): readonly ObjectInfo[] {
+    return this.#b.top.files;
+  }
+  /** Files directly inside each BIDS pipeline folder (its dataset_description.json, …). */
+  get pipelineFiles(): readonly ObjectInfo[] {
+    return this.#b.pipelineFiles;
+  }
+  /** Every key given, in the order given. */
+  get keys(): readonly ObjectInfo[] {
+    return this.#b.keys;
+  }
+  /** Files and bytes of every key given. */
+  get totals(): { files: number; bytes: number } {
+    return { ...this.#b.totals };
+  }
+  /** Distinct subject/session pairs of the raw data. */
+  get sessionCount(): number {
+    return this.#b.sessionCount;
+  }
+  /** The study's own `dataset_description.json`, as a full key, when it has one. */
+  get descriptionKey(): string | undefined {
+    return this.topLevelKey('dataset_description.json');
+  }
+
+  /** The full key of a top-level file (`participants.tsv`, `README`), when the study has it. */
+  topLevelKey(name: string): string | undefined {
+    const key = joinKey(this.#b.prefix, name);
+    return this.#b.top.files.some((o) => o.key === key) ? key : undefined;
+  }
+
+  /** Counts, bytes and sessions of a subject; undefined for a subject the listing does not show. */
+  subject(id: string): SubjectSummary | undefined {
+    const d = this.#b.bySubject.get(id);
+    return d && { id, files: d.files, bytes: d.bytes, sessions: sortCodePoints(d.sessions) };
+  }
+
+  /** Whether any object on S3 belongs to the subject (participants.tsv may list subjects without data). */
+  hasData(id: string): boolean {
+    return (this.#b.bySubject.get(id)?.files ?? 0) > 0;
+  }
+
+  /**
+   * A subject's keys: raw, and derivatives for every pipeline (empty lists included); empty for a
+   * subject without keys. The lists are the index's own: read them, do not change them.
+   */
+  keysOf(id: string): SubjectKeys {
+    const d = this.#b.bySubject.get(id);
+    return {
+      raw: d?.raw ?? [],
+      derivatives: Object.fromEntries(this.#b.pipelineNames.map((p) => [p, d?.derivatives.get(p) ?? []])),
+    };
+  }
+
+  /** Where a key sits in the study, or undefined for a key outside the prefix. */
+  place(key: string): KeyPlace | undefined {
+    const rel = relativeKey(key, this.#b.prefix);
+    return rel === undefined ? undefined : placeOf(rel, this.#b.layout.flavour);
+  }
+
+  /** A key's place, data type and file-name entities, read on first ask and kept; undefined outside the prefix. */
+  entities(key: string): KeyEntities | undefined {
+    let e = this.#b.entities.get(key);
+    if (e) return e;
+    const rel = relativeKey(key, this.#b.prefix);
+    if (rel === undefined) return undefined;
+    e = keyEntities(rel, this.#b.layout.flavour);
+    this.#b.entities.set(key, e);
+    return e;
+  }
+
+  /** The pipelines `includeDerivs` takes (pyAFQ matches by name part: `afq` also takes `afq-extra`). */
+  includedPipelines(includeDerivs: DownloadOptions['includeDerivs']): string[] {
+    const { derivs } = resolveOptions({ includeDerivs }, this.flavour);
+    return this.#b.pipelineNames.filter((p) => pipelineIncluded(p, derivs));
+  }
+
+  /**
+   * What saving `subjects` with `options` would write, and where; no request, no write. `scope: 'subject'`
+   * is pyAFQ's subject download (the subjects' files only, nothing generated). Subjects the index has no
+   * keys for add nothing. Throws `InvalidOption` for bad options.
+   */
+  plan(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study'): DownloadPlan {
+    const b = this.#b;
+    const chosen = sortCodePoints(new Set(subjects));
+    const generated = scope === 'study' && b.layout.flavour === 'hbn' ? [hbnDatasetDescription(b.layout.site, chosen)] : [];
+    return buildPlan(
+      {
+        bucket: b.bucket,
+        prefix: b.prefix,
+        topLevelFiles: b.top.files,
+        pipelineFiles: b.pipelineFiles,
+        derivativeTypes: b.pipelineNames,
+        generated,
+      },
+      chosen.map((id) => this.keysOf(id)),
+      resolveOptions(options, b.layout.flavour),
+      scope,
+    );
+  }
+
+  /** A copy whose pipelines carry what their dataset_description.json says (parsed JSON by pipeline name). */
+  withDescriptions(descriptions: Readonly<Record<string, unknown>>): StudyIndex {
+    const merged = new Map(this.#descriptions);
+    for (const [name, json] of Object.entries(descriptions)) merged.set(name, describePipeline(json));
+    return new StudyIndex(this.#b, merged);
+  }
+}
+
+/** The index of a whole-study listing: `StudyIndex.fromListing`. */
+export function buildStudyIndex(listing: StudyListing, layout: { flavour: Flavour; site?: string }): StudyIndex {
+  return StudyIndex.fromListing(listing, layout);
+}
