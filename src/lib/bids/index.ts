@@ -18,4 +18,4 @@ export {
   type SubjectSummary,
 } from './study-index.ts';
 export { downloadPlan, planOnDisk, type SaveSource } from './download.ts';
-export { placeOf, pipelinesIn, assignKeys, type Flavour, type SubjectKeys, type KeyPlace } from './layout.ts';
+export { placeOf, pipelinesIn, assignKeys, pipelineFiles, type Flavour, type SubjectKeys, type KeyPlace } from './layout.ts';

@@ -1,5 +1,6 @@
 export { MT19937 } from './mt19937.ts';
 export { numpyShuffle, randomInterval } from './shuffle.ts';
 export { compareCodePoints, sortCodePoints } from './compare.ts';
-export { selectSubjects, drawSeed, validateSeed } from './select.ts';
+export { selectSubjects } from './select.ts';
+export { drawSeed, validateSeed, isValidSeed, seedFromText } from './seed.ts';
 export type { Selection, SubjectsSpec } from './select.ts';

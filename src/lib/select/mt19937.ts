@@ -1,3 +1,5 @@
+import { isValidSeed } from './seed.ts';
+
 /**
  * The Mersenne Twister MT19937 (Matsumoto & Nishimura, 1998), bit-for-bit as numpy's legacy
  * `RandomState` runs it: seeded with `init_genrand`, producing 32-bit words.
@@ -13,7 +15,7 @@ export class MT19937 {
   private mti = N;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    if (!isValidSeed(seed)) {
       throw new RangeError(`MT19937 seed must be an integer in [0, 2^32), got ${seed}`);
     }
     this.initGenrand(seed);

@@ -1,8 +1,9 @@
 import { S3BIDSError } from '../errors/index.ts';
 import { sortCodePoints } from './compare.ts';
 import { numpyShuffle } from './shuffle.ts';
+import { describeValue as describe, drawSeed, validateSeed } from './seed.ts';
 
-/** What `S3BIDSStudy.open({ subjects })` accepts (SPEC §3.1). */
+/** What `S3BIDSStudy.open({ subjects })` accepts (docs/contract.md, "Subjects"). */
 export type SubjectsSpec = number | readonly number[] | string | readonly string[] | 'all' | undefined;
 
 export interface Selection {
@@ -12,25 +13,6 @@ export interface Selection {
   seed: number;
   /** Every subject in the seed's shuffled order (what integer selections index into). */
   shuffled: string[];
-}
-
-const MAX_SEED = 0xffffffff;
-
-/** A fresh seed in [0, 2^32) from the platform's CSPRNG. */
-export function drawSeed(): number {
-  const buf = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(buf);
-  return buf[0]!;
-}
-
-export function validateSeed(seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new S3BIDSError(
-      'InvalidOption',
-      `The random seed must be a whole number from 0 to ${MAX_SEED}; got ${describe(seed)}.`,
-    );
-  }
-  return seed;
 }
 
 /**
@@ -131,10 +113,4 @@ function classify(subjects: unknown): Spec {
 
 function invalid(why: string): S3BIDSError {
   return new S3BIDSError('InvalidSubjects', `Cannot choose subjects: ${why}.`);
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v == null) return String(v);
-  return Array.isArray(v) ? 'a list' : typeof v;
 }

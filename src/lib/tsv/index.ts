@@ -1,4 +1,4 @@
-export { parseParticipants, normaliseParticipantId } from './parse.ts';
+export { parseParticipants, participantsFromIds, normaliseParticipantId } from './parse.ts';
 export { applyFilters, sortRows, flagMissing, idsOfRows, findColumn } from './query.ts';
 export { summarise, niceStep } from './summarise.ts';
 export type { SummariseOptions } from './summarise.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
-import { parseParticipants } from './parse.ts';
+import { parseParticipants, participantsFromIds } from './parse.ts';
 
 const tsv = (...lines: string[]) => lines.join('\n') + '\n';
 const BASIC = tsv('participant_id\tage\tsex', 'sub-01\t12.5\tM', 'sub-02\tn/a\tF', 'sub-03\t9\tn/a');
@@ -221,5 +221,15 @@ describe('column kinds', () => {
     expect(t.issues).toHaveLength(1);
     expect(t.issues[0]!.message).toMatch(/participants\.json/);
     expect(parseParticipants(BASIC, { age: 'nonsense', sex: null }).issues).toEqual([]);
+  });
+});
+
+describe('participantsFromIds: the stand-in table of a study without participants.tsv', () => {
+  it('has one participant_id column with the subjects found', () => {
+    const t = participantsFromIds(['sub-01', 'sub-02']);
+    expect(t.ids).toEqual(['sub-01', 'sub-02']);
+    expect(t.columns.map((c) => c.name)).toEqual(['participant_id']);
+    expect(t.rows.map((r) => r.participant_id)).toEqual(['sub-01', 'sub-02']);
+    expect(t).toEqual(parseParticipants('participant_id\nsub-01\nsub-02'));
   });
 });

@@ -157,3 +157,11 @@ function checkLevels(columns: readonly Column[], cells: readonly Cell[][], issue
     });
   });
 }
+
+/**
+ * The table a study without participants.tsv shows: one `participant_id` column holding the subjects
+ * the listing found, read by the same parser as a real file.
+ */
+export function participantsFromIds(ids: readonly string[]): ParticipantsTable {
+  return parseParticipants([ID_COLUMN, ...ids].join('\n'));
+}
