@@ -1,3 +1,5 @@
+// Download options checked and turned into filters on keys (docs/contract.md, "Filters"): the place to add
+// a filter, beside its option in plan/types.ts.
 import picomatch from 'picomatch';
 import { S3BIDSError } from '../errors/index.ts';
 import type { DownloadOptions } from '../plan/index.ts';

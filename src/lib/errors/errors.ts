@@ -1,4 +1,4 @@
-/** Machine-readable reasons a user-facing operation failed (SPEC §2). */
+/** Machine-readable reasons a user-facing operation failed (docs/contract.md, "Engine API"). */
 export type S3BIDSErrorCode =
   | 'NoSuchBucket'
   | 'AccessDenied'

@@ -1,4 +1,5 @@
-// In the browser every S3 request, listings and signed reads included, bypasses the HTTP cache (SPEC §3.5).
+// In the browser every S3 request, listings and signed reads included, bypasses the HTTP cache
+// (docs/contract.md, "Overwrite, skip, resume, verify").
 import { afterEach, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { createS3Client } from './client.ts';

@@ -35,8 +35,9 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle,
     maxAttempts: opts.maxAttempts ?? 4,
-    // Handler options: the browser's fetch handler takes `cache` (SPEC §3.5: never answer from the HTTP
-    // cache, for listings and signed reads alike); Node's handler has no cache and ignores it.
+    // Handler options: the browser's fetch handler takes `cache` (never answer from the HTTP cache, for
+    // listings and signed reads alike: docs/contract.md, "Overwrite, skip, resume, verify"); Node's handler
+    // has no cache and ignores it.
     requestHandler: { cache: 'no-store' },
     // Otherwise GetObject asks for checksums with a header that forces a preflight.
     requestChecksumCalculation: 'WHEN_REQUIRED',

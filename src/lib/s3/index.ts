@@ -1,3 +1,6 @@
+// S3 access: the client, listing (one level, whole prefix, a whole study in parallel, pyAFQ's per-subject
+// way), objects, location parsing, and the rules for how a study's keys are written (keys.ts).
+// Depends on errors/ and select/ (code point order) only.
 export * from './types.ts';
 export { createS3Client, clientInfo, objectUrl, encodeKey, type ClientInfo } from './client.ts';
 export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';

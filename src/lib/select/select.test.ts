@@ -16,7 +16,7 @@ function codeOf(fn: () => unknown): S3BIDSErrorCode | 'no error' | 'not S3BIDSEr
   }
 }
 
-describe('SPEC §3.1 vectors', () => {
+describe('the test vectors of docs/contract.md, "Subjects"', () => {
   it('seed 42 on six subjects', () => {
     const r = selectSubjects(SIX, 'all', 42);
     expect(r.shuffled).toEqual(['sub-01', 'sub-010', 'sub-05', 'sub-02', 'sub-04', 'sub-03']);

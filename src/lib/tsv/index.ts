@@ -1,3 +1,5 @@
+// participants.tsv: parsing, column kinds, filters, sorting and summaries for the table and its plots.
+// Depends on errors/ only.
 export { parseParticipants, participantsFromIds, normaliseParticipantId } from './parse.ts';
 export { applyFilters, sortRows, flagMissing, idsOfRows, findColumn } from './query.ts';
 export { summarise, niceStep } from './summarise.ts';
