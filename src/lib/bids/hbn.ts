@@ -2,6 +2,7 @@
 // indexed in their own layout ('hbn') and a dataset_description.json is written on download
 // (docs/contract.md, "Keys of a subject" and "Local layout").
 import { S3BIDSError } from '../errors/index.ts';
+import { joinKey, normalisePrefix } from '../s3/keys.ts';
 import { HBN_BUCKET, HBN_PREFIX, HBN_SITES } from '../s3/location.ts';
 import type { SubjectKeys } from './layout.ts';
 import { S3BIDSStudy, S3BIDSSubject, loadStudy, type OpenOptions, type StudyInit } from './study.ts';
@@ -46,7 +47,7 @@ export class HBNSite extends S3BIDSStudy {
         ...opts,
         studyId: opts.studyId ?? 'HBN',
         bucket: opts.bucket ?? HBN_BUCKET,
-        s3Prefix: `${root.replace(/\/+$/, '')}/${site}`,
+        s3Prefix: joinKey(normalisePrefix(root), site),
       },
       { flavour: 'hbn', site },
     );

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { clientInfo } from '../s3/client.ts';
-import { listStudy, normalisePrefix, type ListStudyOptions } from '../s3/list-study.ts';
+import { normalisePrefix } from '../s3/keys.ts';
+import { listStudy, type ListStudyOptions } from '../s3/list-study.ts';
 import type { ObjectInfo, StudyListing } from '../s3/types.ts';
 import { defaultListingStore, type ListingStore } from './store.ts';
 

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { normalisePrefix } from './keys.ts';
+import { below, normalisePrefix } from './keys.ts';
 import { S3BIDSError, isS3BIDSError, throwIfAborted } from '../errors/index.ts';
 import { clientInfo } from './client.ts';
 import { listKeys, listLevel } from './list.ts';
@@ -88,7 +88,7 @@ export async function listStudy(
   const outer = opts.signal;
   throwIfAborted(outer);
   const norm = normalisePrefix(prefix);
-  const base = norm ? `${norm}/` : '';
+  const base = below(norm);
   const endpoint = clientInfo(client).endpoint ?? 'aws';
   let requests = 0;
   let listed = 0;
