@@ -1,7 +1,8 @@
 // What a key's path says in BIDS terms: its place in the study, its data type folder, and its file
 // name's entities, suffix and extension. File names are read by the one BIDS name parser, json/'s
 // `parseBidsName`, which sidecar inheritance uses too.
-import { parseBidsName } from '../json/index.ts';
+// Imported from its own file, not json/index.ts, so the first page load does not bring the rest of json/.
+import { parseBidsName } from '../json/inherit.ts';
 import type { Flavour } from '../s3/keys.ts';
 import { placeOf, type KeyPlace } from './layout.ts';
 
