@@ -7,7 +7,8 @@ import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts'
 import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
 import { unsafePathReason } from './paths.ts';
 import { ProgressTracker } from './progress.ts';
-import { FOLDER_FAILURE_HINT, transferFile, type FolderFailure, type TransferContext } from './transfer.ts';
+import { FOLDER_FAILURE_HINT, type FolderFailure } from './storage-errors.ts';
+import { transferFile, type TransferContext } from './transfer.ts';
 import type { DownloadControl, DownloadReport, EntryStatus, SaveTarget } from './types.ts';
 
 /** A browser opens at most six HTTP/1.1 connections per host; more queued requests only wait. */

@@ -4,12 +4,10 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { S3BIDSError } from '../errors/index.ts';
+import { targetStorageError } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
 
-function storageError(what: string, path: string, cause: unknown): S3BIDSError {
-  const reason = (cause as { code?: string })?.code ?? String(cause);
-  return new S3BIDSError('Storage', `Could not ${what} "${path}" (${reason}). Check the folder exists, is writable and has space.`, { cause });
-}
+const storageError = (what: string, path: string, cause: unknown) => targetStorageError('node', what, path, cause);
 
 export function nodeFolderTarget(root: string): SaveTarget {
   const base = resolve(root);
