@@ -5,7 +5,7 @@ import type { PlanEntry } from '../bids/types.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
 import { decideAction } from './annotate.ts';
-import type { ManifestWriter } from './manifest.ts';
+import type { FolderManifest } from './manifest.ts';
 import { partialPath } from './paths.ts';
 import type { ProgressTracker } from './progress.ts';
 import { fileWriteError, folderFailure, isStorageError, streamError, type FolderFailure } from './storage-errors.ts';
@@ -15,7 +15,7 @@ export interface TransferContext {
   client: S3Client;
   bucket: string;
   target: SaveTarget;
-  manifest: ManifestWriter;
+  manifest: FolderManifest;
   progress: ProgressTracker;
   signal: AbortSignal | undefined;
   verify: boolean;
@@ -112,21 +112,21 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
 
 async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
   await ctx.target.remove(part);
-  delete ctx.manifest.manifest.partial[entry.localPath];
+  ctx.manifest.forgetPartial(entry.localPath);
   ctx.progress.set(entry.localPath, 0);
 }
 
 async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<'done' | 'skipped' | 'aborted' | 'again'> {
   const { target, manifest, progress } = ctx;
   const part = partialPath(entry.localPath);
-  const rec = manifest.manifest.partial[entry.localPath];
+  const rec = manifest.partial(entry.localPath);
   // On small files, file-system round trips are a large share of the time: both lookups at once, and
   // none for a partial file without a record (it could not be resumed; opening it truncates it).
   const [final, partial] = await Promise.all([
     checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined,
     rec ? target.stat(part) : undefined,
   ]);
-  if (checkFinal && decideAction(entry, final, manifest.manifest.files[entry.localPath], false) === 'skip') return 'skipped';
+  if (checkFinal && decideAction(entry, final, manifest.saved(entry.localPath), false) === 'skip') return 'skipped';
   let have = partial?.size ?? 0;
   // Partial bytes are only reused when they provably came from the listed object version.
   if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
@@ -163,17 +163,13 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     }
   }
   await target.move(part, entry.localPath);
-  const m = manifest.manifest;
-  delete m.partial[entry.localPath];
-  m.files[entry.localPath] = {
+  manifest.recordSaved({
     key: entry.key,
     size: entry.size,
     etag: entry.etag,
     ...(entry.lastModified ? { lastModified: entry.lastModified } : {}),
     localPath: entry.localPath,
-    savedAt: new Date().toISOString(),
-  };
-  manifest.flushSoon();
+  });
   return 'done';
 }
 
@@ -225,12 +221,8 @@ async function fetchInto(
       await dropPartial(ctx, entry, part);
       throw changed(ctx.bucket, entry);
     }
-    if (have === 0) {
-      ctx.manifest.manifest.partial[entry.localPath] = { key: entry.key, etag: entry.etag, size: entry.size };
-      // A big file is worth resuming even after a crash: record where its bytes come from at once.
-      if (entry.size >= 8 * 1024 * 1024) void ctx.manifest.flush();
-      else ctx.manifest.flushSoon();
-    }
+    // Where the partial file's bytes come from (a big one is written down at once, for resuming after a crash).
+    if (have === 0) ctx.manifest.recordPartial(entry.localPath, { key: entry.key, etag: entry.etag, size: entry.size });
     const writable = await target.openWrite(part, { append: have > 0 });
     let got = have;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
