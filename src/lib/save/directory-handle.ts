@@ -61,8 +61,14 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
         // A writable writes to a swap file and replaces the file atomically on close().
         const { file } = await fileHandle(path, true);
         const w = await file.createWritable();
-        await w.write(text);
-        await w.close();
+        try {
+          await w.write(text);
+          await w.close();
+        } catch (e) {
+          // Dropped, not committed: the file keeps its last complete content.
+          await w.abort().catch(() => undefined);
+          throw e;
+        }
       } catch (e) {
         throw storageError('write', path, e);
       }
