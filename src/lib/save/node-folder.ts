@@ -94,7 +94,7 @@ export function nodeFolderTarget(root: string): SaveTarget {
     },
     async openRead(p) {
       try {
-        await stat(abs(p));
+        if (!(await stat(abs(p))).isFile()) return undefined;
       } catch {
         return undefined;
       }
