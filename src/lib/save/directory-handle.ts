@@ -1,10 +1,16 @@
 // A browser folder: the user's pick (showDirectoryPicker) or an OPFS directory.
-import { splitPath } from './paths.ts';
 import { isAbsent, storageErrorKind, targetStorageError } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
 
 /** Chromium's FileSystemFileHandle.move, not yet in lib.dom. */
 type Movable = FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
+
+/** The folders and file name of a safe relative path. */
+function splitPath(localPath: string): { dirs: string[]; name: string } {
+  const parts = localPath.split('/');
+  const name = parts.pop() ?? '';
+  return { dirs: parts, name };
+}
 
 const storageError = (what: string, path: string, cause: unknown) => targetStorageError('browser', what, path, cause);
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
 import { FolderManifest, RECORD_AT_ONCE_BYTES, type Manifest } from './manifest.ts';
 import { nodeFolderTarget } from './node-folder.ts';
-import { MANIFEST_PATH } from './paths.ts';
+import { MANIFEST_PATH } from './app-folder.ts';
 import type { SaveTarget } from './types.ts';
 
 const HOUR = 3_600_000;

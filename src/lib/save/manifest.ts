@@ -1,7 +1,7 @@
-// `.s3bids/manifest.json`: what the app saved into this folder, so a later run can skip complete files
+// `.s3bids/manifest.json` (docs/contract.md, "Overwrite, skip, resume, verify"): what the app saved into this folder, so a later run can skip complete files
 // by size and ETag, and resume partial ones only when they came from the same object version.
 import type { DownloadOptions } from '../bids/types.ts';
-import { MANIFEST_PATH } from './paths.ts';
+import { MANIFEST_PATH } from './app-folder.ts';
 import type { SaveTarget } from './types.ts';
 
 /** What the study looked like when it was saved. Never holds credentials. */

@@ -1,9 +1,4 @@
-/** The app's own folder at the root of the chosen directory. */
-export const APP_DIR = '.s3bids';
-export const MANIFEST_PATH = `${APP_DIR}/manifest.json`;
-export const PARTIAL_DIR = `${APP_DIR}/partial`;
-
-export const partialPath = (localPath: string) => `${PARTIAL_DIR}/${localPath}`;
+import { APP_DIR } from './app-folder.ts';
 
 // Names Windows (and so a folder the user may later copy there) refuses.
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
@@ -29,11 +24,4 @@ export function unsafePathReason(localPath: string): string | undefined {
     if (enc.encode(s).length > 255) return `"${s.slice(0, 40)}…" is longer than 255 bytes`;
   }
   return undefined;
-}
-
-/** The folders and file name of a safe relative path. */
-export function splitPath(localPath: string): { dirs: string[]; name: string } {
-  const parts = localPath.split('/');
-  const name = parts.pop() ?? '';
-  return { dirs: parts, name };
 }

@@ -6,7 +6,7 @@ import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
 import { decideAction } from './annotate.ts';
 import type { FolderManifest } from './manifest.ts';
-import { partialPath } from './paths.ts';
+import { partialPath } from './app-folder.ts';
 import type { ProgressTracker } from './progress.ts';
 import { fileWriteError, folderFailure, isStorageError, streamError, type FolderFailure } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
