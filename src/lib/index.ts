@@ -133,7 +133,7 @@ export {
 } from './save/index.ts';
 
 // Handing a selection to bulk tools (AWS CLI, s5cmd, S3 Batch Operations, curl, pyAFQ)
-export { awsCliScript, s5cmdRunFile, s3BatchManifestCsv, curlScript, pyAfqScript, wholeSelection, type ExportTarget, type PyAfqSelection } from './save/index.ts';
+export { awsCliScript, s5cmdRunFile, s3BatchManifestCsv, curlScript, pyAfqScript, wholeSelection, type ExportTarget, type PyAfqSelection } from './export/index.ts';
 
 // Listing cache
 export {

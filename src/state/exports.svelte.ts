@@ -1,12 +1,14 @@
-// Hands the current plan to bulk tools: the export code loads only when the dialog opens.
-import { clientInfo, objectUrl } from '../lib/s3/index.ts';
+// The export dialog's state: the chosen format, its text for the current selection, and a link to save
+// it. The text follows the format, the plan and the selection while the dialog is open; the export code
+// (src/lib/export) loads only when the dialog first shows.
+import { untrack } from 'svelte';
+import type { ExportFormat, ExportRequest } from '../lib/export/index.ts';
 import type { AppState } from './app.svelte.ts';
-import type { StudyLocation } from '../lib/s3/location.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
-export type ExportKind = 'aws' | 's5cmd' | 'batch' | 'curl' | 'pyafq';
+export type { ExportFormat };
 
-export const EXPORT_KINDS: { id: ExportKind; label: string; file: string }[] = [
+export const EXPORT_FORMATS: readonly { id: ExportFormat; label: string; file: string }[] = [
   { id: 'aws', label: 'AWS CLI script (aws s3 cp --no-sign-request)', file: 's3bids-aws.sh' },
   { id: 's5cmd', label: 's5cmd run file', file: 's3bids.s5cmd' },
   { id: 'batch', label: 'S3 Batch Operations manifest (CSV)', file: 's3bids-manifest.csv' },
@@ -14,95 +16,86 @@ export const EXPORT_KINDS: { id: ExportKind; label: string; file: string }[] = [
   { id: 'pyafq', label: 'pyAFQ Python call', file: 's3bids_pyafq.py' },
 ];
 
+const NO_STUDY: Problem = { code: 'NoPlan', title: 'Nothing to export yet', message: 'Open a study and choose at least one subject first.' };
+
 export class ExportState {
-  #app: AppState;
-  kind = $state<ExportKind>('aws');
+  format = $state<ExportFormat>('aws');
   text = $state('');
   problem = $state.raw<Problem | undefined>(undefined);
+  /** A blob URL of `text` for the "Download" link; '' when there is nothing to save. */
+  href = $state('');
+  readonly #app: AppState;
+  /** Bumped per refresh: an older one finishing late does not overwrite a newer text. */
+  #latest = 0;
 
   constructor(app: AppState) {
     this.#app = app;
   }
 
-  get fileName() {
-    return EXPORT_KINDS.find((k) => k.id === this.kind)!.file;
+  get fileName(): string {
+    return EXPORT_FORMATS.find((k) => k.id === this.format)!.file;
   }
 
-  async generate(): Promise<void> {
+  /** What the export is made of now; undefined before a study is open. */
+  #request(): ExportRequest | undefined {
     const app = this.#app;
-    const planned = app.save.plan;
-    const loc = app.study.location;
-    const client = app.study.client;
-    if (!loc) {
-      this.text = '';
-      this.problem = { code: 'NoPlan', title: 'Nothing to export yet', message: 'Open a study and choose at least one subject first.' };
-      return;
-    }
+    const location = app.study.location;
+    if (!location) return undefined;
+    return {
+      format: this.format,
+      location,
+      plan: app.save.plan,
+      client: app.study.client,
+      subjects: app.selection.ids,
+      seed: app.selection.seed,
+      options: app.options.downloadOptions,
+    };
+  }
+
+  /**
+   * Keeps the text in step with the format and with the app's study, plan and selection, until the
+   * returned function is called (the dialog closing).
+   */
+  follow(): () => void {
+    const stop = $effect.root(() => {
+      $effect(() => {
+        // Reading the request is what ties the refresh to each thing an export is made of.
+        const request = this.#request();
+        untrack(() => this.#refresh(request));
+      });
+    });
+    return () => {
+      stop();
+      this.#latest++;
+      this.#show('', this.problem);
+    };
+  }
+
+  /** Makes the text for the current format and selection now. */
+  refresh(): Promise<void> {
+    return this.#refresh(this.#request());
+  }
+
+  async copy(): Promise<void> {
+    await navigator.clipboard?.writeText(this.text);
+  }
+
+  async #refresh(request: ExportRequest | undefined): Promise<void> {
+    const run = ++this.#latest;
+    if (!request) return this.#show('', NO_STUDY);
     try {
-      const x = await import('../lib/save/export.ts');
-      if (!planned || !client) {
-        // The study could not be listed here (often: no browser access): hand the whole prefix to a tool that can.
-        this.text = wholeStudy(x.shellQuote, this.kind, loc);
-        this.problem = undefined;
-        return;
-      }
-      const signed = !clientInfo(client).anon;
-      const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId, signed };
-      const plan = x.wholeSelection(planned);
-      switch (this.kind) {
-        case 'aws':
-          this.text = x.awsCliScript(plan, target);
-          break;
-        case 's5cmd':
-          this.text = x.s5cmdRunFile(plan, target);
-          break;
-        case 'batch':
-          this.text = x.s3BatchManifestCsv(plan);
-          break;
-        case 'curl':
-          this.text = x.curlScript(plan, (key) => objectUrl(client, plan.bucket, key), target);
-          break;
-        case 'pyafq':
-          this.text = x.pyAfqScript({
-            studyId: loc.studyId,
-            bucket: loc.bucket,
-            s3Prefix: loc.prefix,
-            subjects: app.selection.ids,
-            ...(app.selection.seed !== undefined ? { randomSeed: app.selection.seed } : {}),
-            ...(loc.site ? { site: loc.site } : {}),
-            ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
-            anon: !signed,
-            directory: loc.studyId,
-            options: app.options.downloadOptions,
-          });
-          break;
-      }
-      this.problem = undefined;
+      const { exportText } = await import('../lib/export/index.ts');
+      const text = exportText(request);
+      if (run === this.#latest) this.#show(text, undefined);
     } catch (e) {
-      this.text = '';
-      this.problem = describeProblem(e);
+      if (run === this.#latest) this.#show('', describeProblem(e));
     }
   }
 
-  /** A blob URL for the "Download" link; the caller revokes it. */
-  blobUrl(): string {
-    return URL.createObjectURL(new Blob([this.text], { type: 'text/plain' }));
-  }
-}
-
-/** Commands for a whole study, for when no listing (and so no plan) is available in the browser. */
-function wholeStudy(q: (s: string) => string, kind: ExportKind, loc: StudyLocation): string {
-  const src = `s3://${loc.bucket}/${loc.prefix ? loc.prefix + '/' : ''}`;
-  const endpoint = loc.endpoint ? ` --endpoint-url ${q(loc.endpoint)}` : '';
-  const note = '# The browser could not list this study, so this copies the whole study prefix.\n';
-  switch (kind) {
-    case 'aws':
-      return `#!/usr/bin/env bash\n${note}set -euo pipefail\naws s3 cp --no-sign-request${endpoint} --recursive ${q(src)} ${q(loc.studyId + '/')}\n`;
-    case 's5cmd':
-      return `${note}# Run: s5cmd --no-sign-request${endpoint} cp ${q(src + '*')} ${q(loc.studyId + '/')}\n`;
-    case 'pyafq':
-      return `${note}from AFQ.data.s3bids import S3BIDSStudy\n\nstudy = S3BIDSStudy(${JSON.stringify(loc.studyId)}, ${JSON.stringify(loc.bucket)}, ${JSON.stringify(loc.prefix)}, subjects="all", anon=True)\nstudy.download(${JSON.stringify(loc.studyId)})\n`;
-    default:
-      return `${note}# A per-file ${kind === 'curl' ? 'curl script' : 'manifest'} needs the listing; use the AWS CLI or s5cmd export instead.\n`;
+  #show(text: string, problem: Problem | undefined): void {
+    this.text = text;
+    this.problem = problem;
+    if (this.href) URL.revokeObjectURL(this.href);
+    this.href = text ? URL.createObjectURL(new Blob([text], { type: 'text/plain' })) : '';
   }
 }

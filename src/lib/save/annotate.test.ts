@@ -6,7 +6,7 @@ import type { DownloadPlan } from '../plan/index.ts';
 import { annotatePlan, decideAction } from './annotate.ts';
 import { emptyManifest, readManifest, serializeManifest } from './manifest.ts';
 import { nodeFolderTarget } from './node-folder.ts';
-import { unsafePathReason } from './paths.ts';
+import { unsafePathReason } from '../plan/index.ts';
 
 const E = (localPath: string, size: number, etag = 'e'.repeat(32)) => ({ key: `p/${localPath}`, size, etag, localPath, action: 'download' as const });
 

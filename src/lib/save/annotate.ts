@@ -2,7 +2,7 @@
 import pLimit from 'p-limit';
 import type { DownloadPlan, PlanAction, PlanEntry } from '../plan/index.ts';
 import { readManifest, type Manifest, type ManifestFile } from './manifest.ts';
-import { unsafePathReason } from './paths.ts';
+import { unsafePathReason } from '../plan/index.ts';
 import type { SaveTarget } from './types.ts';
 
 /**

@@ -1,30 +1,18 @@
 // A browser folder: the user's pick (showDirectoryPicker) or an OPFS directory.
-import { S3BIDSError } from '../errors/index.ts';
-import { splitPath } from './paths.ts';
+import { isAbsent, storageErrorKind, targetStorageError } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
 
 /** Chromium's FileSystemFileHandle.move, not yet in lib.dom. */
 type Movable = FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
 
-const isMissing = (e: unknown) => {
-  const name = (e as { name?: string })?.name;
-  return name === 'NotFoundError' || name === 'TypeMismatchError';
-};
-
-function storageError(what: string, path: string, cause: unknown): S3BIDSError {
-  const name = (cause as { name?: string })?.name ?? '';
-  const hint =
-    name === 'QuotaExceededError'
-      ? 'The disk (or the browser storage quota) is full.'
-      : name === 'NotAllowedError'
-        ? 'The browser no longer allows writing to this folder: choose it again.'
-        : name === 'NotFoundError'
-          ? 'The folder was moved or deleted: choose it again.'
-          : name === 'NoModificationAllowedError'
-            ? 'The folder was moved or deleted, or another program holds the file: choose the folder again.'
-            : 'Check the folder still exists and is writable.';
-  return new S3BIDSError('Storage', `Could not ${what} "${path}" (${name || String(cause)}). ${hint}`, { cause });
+/** The folders and file name of a safe relative path. */
+function splitPath(localPath: string): { dirs: string[]; name: string } {
+  const parts = localPath.split('/');
+  const name = parts.pop() ?? '';
+  return { dirs: parts, name };
 }
+
+const storageError = (what: string, path: string, cause: unknown) => targetStorageError('browser', what, path, cause);
 
 export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarget {
   // Folder handles are looked up once per path: thousands of small files share a few folders.
@@ -55,7 +43,7 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
     try {
       return await fileHandle(path, false);
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isAbsent(e)) return undefined;
       throw storageError('read', path, e);
     }
   };
@@ -79,8 +67,14 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
         // A writable writes to a swap file and replaces the file atomically on close().
         const { file } = await fileHandle(path, true);
         const w = await file.createWritable();
-        await w.write(text);
-        await w.close();
+        try {
+          await w.write(text);
+          await w.close();
+        } catch (e) {
+          // Dropped, not committed: the file keeps its last complete content.
+          await w.abort().catch(() => undefined);
+          throw e;
+        }
       } catch (e) {
         throw storageError('write', path, e);
       }
@@ -112,7 +106,7 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
             return;
           } catch (e) {
             // Some folders (or older browsers) refuse a move: fall through to a copy.
-            if ((e as { name?: string })?.name === 'QuotaExceededError') throw e;
+            if (storageErrorKind(e) === 'full') throw e;
             moveError = e;
           }
         }
@@ -130,7 +124,7 @@ export function directoryHandleTarget(root: FileSystemDirectoryHandle): SaveTarg
       try {
         await h.dir.removeEntry(h.name);
       } catch (e) {
-        if (!isMissing(e)) throw storageError('remove', path, e);
+        if (!isAbsent(e)) throw storageError('remove', path, e);
         forgetDirsUnder();
       }
     },

@@ -4,10 +4,12 @@ import type { DownloadPlan, PlanEntry } from '../plan/index.ts';
 import { clientInfo } from '../s3/index.ts';
 import { secondHostClient } from './hosts.ts';
 import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts';
-import { ManifestWriter, readManifest, type ManifestMeta } from './manifest.ts';
-import { unsafePathReason } from './paths.ts';
+import { FolderManifest, type ManifestMeta } from './manifest.ts';
+import { MANIFEST_PATH } from './app-folder.ts';
+import { unsafePathReason } from '../plan/index.ts';
 import { ProgressTracker } from './progress.ts';
-import { FOLDER_FAILURE_HINT, transferFile, type FolderFailure, type TransferContext } from './transfer.ts';
+import { FOLDER_FAILURE_HINT, type FolderFailure } from './storage-errors.ts';
+import { transferFile, type TransferContext } from './transfer.ts';
 import type { DownloadControl, DownloadReport, EntryStatus, SaveTarget } from './types.ts';
 
 /** A browser opens at most six HTTP/1.1 connections per host; more queued requests only wait. */
@@ -61,15 +63,14 @@ export async function executePlan(opts: ExecuteOptions): Promise<DownloadReport>
 async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<DownloadReport> {
   const { client, plan, target } = opts;
   const signal = opts.control?.signal;
-  const manifest = await readManifest(target);
+  const manifest = await FolderManifest.load(target);
   const info = clientInfo(client);
-  manifest.study = {
+  manifest.recordStudy({
     ...opts.manifestMeta,
     ...(info.endpoint ? { endpoint: info.endpoint } : {}),
     bucket: plan.bucket,
     prefix: plan.prefix,
-  };
-  const writer = new ManifestWriter(target, manifest);
+  });
   const progress = new ProgressTracker(opts.control?.onProgress, opts.progressIntervalMs ?? 200);
   const report: DownloadReport = { downloaded: 0, skipped: 0, failed: [], bytes: 0, aborted: false, entries: [] };
   const rows: Row[] = plan.entries.map((e) => ({ localPath: e.localPath, action: e.action, status: 'aborted' as EntryStatus }));
@@ -103,7 +104,7 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     client,
     bucket: plan.bucket,
     target,
-    manifest: writer,
+    manifest,
     progress,
     signal,
     verify: opts.verify ?? false,
@@ -183,10 +184,10 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
       next = work.length;
     }
     progress.stop();
-    const errors = await writer.close();
+    const errors = await manifest.close();
     await target.finish?.().catch((e: unknown) => errors.push(e));
     if (errors.length > 0)
-      report.failed.push({ key: '', localPath: '.s3bids/manifest.json', reason: `The manifest could not be saved: ${String((errors[0] as Error)?.message ?? errors[0])}` });
+      report.failed.push({ key: '', localPath: MANIFEST_PATH, reason: `The manifest could not be saved: ${String((errors[0] as Error)?.message ?? errors[0])}` });
   }
   report.bytes = progress.netBytes;
   report.aborted = signal?.aborted ?? false;

@@ -1,7 +1,7 @@
 // `.s3bids/lock.json`: one save at a time per folder, across tabs, windows and processes. Two savers
 // in one folder would race on the manifest and on the same partial files.
 import { S3BIDSError } from '../errors/index.ts';
-import { APP_DIR } from './paths.ts';
+import { APP_DIR } from './app-folder.ts';
 import type { SaveTarget } from './types.ts';
 
 export const LOCK_PATH = `${APP_DIR}/lock.json`;

@@ -1,7 +1,7 @@
-// `.s3bids/manifest.json`: what the app saved into this folder, so a later run can skip complete files
+// `.s3bids/manifest.json` (docs/contract.md, "Overwrite, skip, resume, verify"): what the app saved into this folder, so a later run can skip complete files
 // by size and ETag, and resume partial ones only when they came from the same object version.
 import type { DownloadOptions } from '../plan/index.ts';
-import { MANIFEST_PATH } from './paths.ts';
+import { MANIFEST_PATH } from './app-folder.ts';
 import type { SaveTarget } from './types.ts';
 
 /** What the study looked like when it was saved. Never holds credentials. */
@@ -74,22 +74,80 @@ export function serializeManifest(m: Manifest): string {
   return JSON.stringify({ ...m, study: scrub(m.study), updatedAt: new Date().toISOString() }, null, 1);
 }
 
+/** A partial file at least this big is recorded on disk at once: worth resuming even after a crash. */
+export const RECORD_AT_ONCE_BYTES = 8 * 1024 * 1024;
+
 /**
- * Serialises manifest writes and coalesces them: at most one write in flight and one queued,
- * and `flushSoon` writes at most every `intervalMs`.
+ * The one owner of a folder's manifest during a run: every update goes through a method here, and the
+ * writes are serialised and coalesced (at most one write in flight and one queued; `flushSoon` writes
+ * at most every `intervalMs`).
  */
-export class ManifestWriter {
+export class FolderManifest {
+  readonly #target: SaveTarget;
+  readonly #data: Manifest;
+  readonly #intervalMs: number;
   #pending: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #dirty = false;
   #queued = false;
   #errors: unknown[] = [];
 
-  constructor(
-    readonly target: SaveTarget,
-    readonly manifest: Manifest,
-    readonly intervalMs = 2000,
-  ) {}
+  constructor(target: SaveTarget, manifest: Manifest = emptyManifest(), intervalMs = 2000) {
+    this.#target = target;
+    this.#data = manifest;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** The folder's manifest as it is on disk (empty when missing or unreadable). */
+  static async load(target: SaveTarget, intervalMs?: number): Promise<FolderManifest> {
+    return new FolderManifest(target, await readManifest(target), intervalMs);
+  }
+
+  /** The record of the complete file the app saved at `localPath`, if any. */
+  saved(localPath: string): ManifestFile | undefined {
+    return this.#data.files[localPath];
+  }
+
+  /** Which object version the bytes of `localPath`'s partial file came from, if known. */
+  partial(localPath: string): ManifestPartial | undefined {
+    return this.#data.partial[localPath];
+  }
+
+  /** What is being saved (endpoint, bucket, prefix, selection…); replaces the previous description. */
+  recordStudy(meta: ManifestMeta): void {
+    this.#data.study = { ...meta };
+  }
+
+  /** A partial file was started for `localPath` from this object version. */
+  recordPartial(localPath: string, from: ManifestPartial): void {
+    this.#data.partial[localPath] = { key: from.key, etag: from.etag, size: from.size };
+    if (from.size >= RECORD_AT_ONCE_BYTES) void this.flush();
+    else this.flushSoon();
+  }
+
+  /** The partial file of `localPath` was dropped. */
+  forgetPartial(localPath: string): void {
+    delete this.#data.partial[localPath];
+  }
+
+  /** `localPath` is complete, from this object version; its partial record goes. */
+  recordSaved(file: Omit<ManifestFile, 'savedAt'>): void {
+    delete this.#data.partial[file.localPath];
+    this.#data.files[file.localPath] = {
+      key: file.key,
+      size: file.size,
+      etag: file.etag,
+      ...(file.lastModified ? { lastModified: file.lastModified } : {}),
+      localPath: file.localPath,
+      savedAt: new Date().toISOString(),
+    };
+    this.flushSoon();
+  }
+
+  /** A copy of the manifest as it stands. */
+  snapshot(): Manifest {
+    return structuredClone(this.#data);
+  }
 
   /** Marks the manifest changed; it is written within `intervalMs`. */
   flushSoon(): void {
@@ -98,7 +156,7 @@ export class ManifestWriter {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       void this.flush();
-    }, this.intervalMs);
+    }, this.#intervalMs);
   }
 
   /** Writes now (after any write in flight); resolves once the current state is on disk. */
@@ -111,7 +169,7 @@ export class ManifestWriter {
       if (!this.#dirty) return;
       this.#dirty = false;
       try {
-        await this.target.writeText(MANIFEST_PATH, serializeManifest(this.manifest));
+        await this.#target.writeText(MANIFEST_PATH, serializeManifest(this.#data));
       } catch (e) {
         this.#errors.push(e);
       }
@@ -119,6 +177,7 @@ export class ManifestWriter {
     return this.#pending;
   }
 
+  /** Stops the timer and writes what is left; resolves with every write's error (none: all saved). */
   async close(): Promise<unknown[]> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;

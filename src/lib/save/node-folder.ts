@@ -4,12 +4,10 @@ import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { S3BIDSError } from '../errors/index.ts';
+import { isAbsent, targetStorageError } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
 
-function storageError(what: string, path: string, cause: unknown): S3BIDSError {
-  const reason = (cause as { code?: string })?.code ?? String(cause);
-  return new S3BIDSError('Storage', `Could not ${what} "${path}" (${reason}). Check the folder exists, is writable and has space.`, { cause });
-}
+const storageError = (what: string, path: string, cause: unknown) => targetStorageError('node', what, path, cause);
 
 export function nodeFolderTarget(root: string): SaveTarget {
   const base = resolve(root);
@@ -52,15 +50,19 @@ export function nodeFolderTarget(root: string): SaveTarget {
       }
     },
     async readText(p) {
+      const full = abs(p);
       try {
-        return await readFile(abs(p), 'utf8');
-      } catch {
-        return undefined;
+        return await readFile(full, 'utf8');
+      } catch (e) {
+        // No file there is an answer; a file that cannot be read is a failure, as in a browser folder.
+        if (isAbsent(e)) return undefined;
+        throw storageError('read', p, e);
       }
     },
     async writeText(p, text) {
       const full = abs(p);
-      const tmp = `${full}.${process.pid}.${Date.now()}.tmp`;
+      // Unique per write: two writes of one file at once must not share a temporary file.
+      const tmp = `${full}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
       try {
         await makeParents(full);
         await writeFile(tmp, text);
@@ -92,7 +94,7 @@ export function nodeFolderTarget(root: string): SaveTarget {
     },
     async openRead(p) {
       try {
-        await stat(abs(p));
+        if (!(await stat(abs(p))).isFile()) return undefined;
       } catch {
         return undefined;
       }

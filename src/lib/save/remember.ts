@@ -1,6 +1,7 @@
 // The folder the user picked, remembered in IndexedDB so a later visit can resume into it.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { S3BIDSError } from '../errors/index.ts';
+import { storageErrorKind } from './storage-errors.ts';
 
 type PermissionHandle = FileSystemDirectoryHandle & {
   queryPermission?: (d: { mode: 'read' | 'readwrite' }) => Promise<PermissionState>;
@@ -51,7 +52,8 @@ export async function ensureDirectoryAccess(handle: FileSystemDirectoryHandle, o
     await it.return?.();
   } catch (e) {
     const name = (e as { name?: string })?.name;
-    if (name === 'NotFoundError' || name === 'InvalidStateError')
+    const kind = storageErrorKind(e);
+    if (kind === 'missing' || kind === 'stale')
       throw new S3BIDSError('NotFound', `The folder "${handle.name}" chosen earlier was moved or deleted. Choose the folder again.`, { cause: e });
     throw new S3BIDSError('Storage', `The folder "${handle.name}" cannot be read (${name ?? String(e)}). Choose the folder again.`, { cause: e });
   }

@@ -5,16 +5,17 @@ import type { PlanEntry } from '../plan/index.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
 import { decideAction } from './annotate.ts';
-import type { ManifestWriter } from './manifest.ts';
-import { partialPath } from './paths.ts';
+import type { FolderManifest } from './manifest.ts';
+import { partialPath } from './app-folder.ts';
 import type { ProgressTracker } from './progress.ts';
+import { fileWriteError, folderFailure, isStorageError, streamError, type FolderFailure } from './storage-errors.ts';
 import type { SaveTarget } from './types.ts';
 
 export interface TransferContext {
   client: S3Client;
   bucket: string;
   target: SaveTarget;
-  manifest: ManifestWriter;
+  manifest: FolderManifest;
   progress: ProgressTracker;
   signal: AbortSignal | undefined;
   verify: boolean;
@@ -31,35 +32,12 @@ export type TransferOutcome =
   | { status: 'aborted' }
   | { status: 'failed'; reason: string; folder?: FolderFailure };
 
-export type FolderFailure = 'full' | 'denied' | 'missing';
-
-/** Whether a storage error is about the whole folder rather than one file. */
-export function folderFailure(e: unknown): FolderFailure | undefined {
-  for (let c: unknown = e, depth = 0; c && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
-    const { name, code } = c as { name?: string; code?: string };
-    if (name === 'QuotaExceededError' || code === 'ENOSPC' || code === 'EDQUOT') return 'full';
-    if (name === 'NotAllowedError' || name === 'SecurityError' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'denied';
-    // Chromium says NoModificationAllowedError when writing into a folder deleted meanwhile; the executor
-    // checks the folder (by rewriting its lock) before stopping, so a file held elsewhere stays one failure.
-    if (name === 'NotFoundError' || name === 'NoModificationAllowedError' || code === 'ENOENT') return 'missing';
-  }
-  return undefined;
-}
-
 type S3Entry = PlanEntry & { key: string };
 
 /** Interrupted-but-progressing attempts allowed per counted retry. */
 export const MAX_ATTEMPTS_FACTOR = 8;
 
 export const isSinglePartEtag = (etag: string) => /^[0-9a-f]{32}$/i.test(etag);
-
-const STORAGE_ERRORS = new Set(['QuotaExceededError', 'NotAllowedError', 'NotFoundError', 'InvalidStateError', 'NoModificationAllowedError']);
-const STORAGE_CODES = new Set(['ENOSPC', 'EACCES', 'EPERM', 'EROFS', 'ENOENT', 'EISDIR', 'ENOTDIR', 'EDQUOT']);
-
-function isStorageFailure(e: unknown): boolean {
-  const err = e as { name?: string; code?: string };
-  return STORAGE_ERRORS.has(err?.name ?? '') || STORAGE_CODES.has(err?.code ?? '') || isS3BIDSError(e, 'Storage');
-}
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -114,7 +92,7 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
       continue; // 'again': start over at once (the partial file was dropped for a good reason)
     } catch (e) {
       if (ctx.signal?.aborted) return { status: 'aborted' };
-      const err = isS3BIDSError(e) ? e : isStorageFailure(e) ? storage(entry, e) : networkError({ bucket: ctx.bucket, key: entry.key }, e);
+      const err = isS3BIDSError(e) ? e : isStorageError(e) ? fileWriteError(entry.localPath, e) : networkError({ bucket: ctx.bucket, key: entry.key }, e);
       if (!err.retryable) {
         const folder = isS3BIDSError(err, 'Storage') ? folderFailure(err) : undefined;
         return folder ? { status: 'failed', reason: err.message, folder } : { status: 'failed', reason: err.message };
@@ -132,50 +110,23 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
   }
 }
 
-/** What a folder failure means for the user, and what to do. */
-export const FOLDER_FAILURE_HINT: Record<FolderFailure, string> = {
-  full: 'the disk (or the browser storage quota for this site) is full. Free some space and save again; files already saved are kept',
-  denied: 'writing to the folder is no longer allowed. Choose the folder again (grant access) and save again; files already saved are kept',
-  missing: 'the folder was moved or deleted. Choose a folder and save again',
-};
-
-/** Chromium may say only "Cannot close a ERRORED writable stream"; the stream keeps the real error. */
-async function storedError(w: WritableStream<Uint8Array>, fallback: unknown): Promise<unknown> {
-  try {
-    await w.getWriter().closed;
-  } catch (e) {
-    return e ?? fallback;
-  }
-  return fallback;
-}
-
-function storage(entry: S3Entry, e: unknown): S3BIDSError {
-  const kind = folderFailure(e);
-  const raw = String((e as Error)?.message ?? e).replace(/[.\s]+$/, '');
-  const why = kind ? `${FOLDER_FAILURE_HINT[kind]} (${raw})` : `${raw}. Check the folder and free space`;
-  return new S3BIDSError('Storage', `Could not write "${entry.localPath}": ${why}.`, {
-    cause: e,
-    retryable: false,
-  });
-}
-
 async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
   await ctx.target.remove(part);
-  delete ctx.manifest.manifest.partial[entry.localPath];
+  ctx.manifest.forgetPartial(entry.localPath);
   ctx.progress.set(entry.localPath, 0);
 }
 
 async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<'done' | 'skipped' | 'aborted' | 'again'> {
   const { target, manifest, progress } = ctx;
   const part = partialPath(entry.localPath);
-  const rec = manifest.manifest.partial[entry.localPath];
+  const rec = manifest.partial(entry.localPath);
   // On small files, file-system round trips are a large share of the time: both lookups at once, and
   // none for a partial file without a record (it could not be resumed; opening it truncates it).
   const [final, partial] = await Promise.all([
     checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined,
     rec ? target.stat(part) : undefined,
   ]);
-  if (checkFinal && decideAction(entry, final, manifest.manifest.files[entry.localPath], false) === 'skip') return 'skipped';
+  if (checkFinal && decideAction(entry, final, manifest.saved(entry.localPath), false) === 'skip') return 'skipped';
   let have = partial?.size ?? 0;
   // Partial bytes are only reused when they provably came from the listed object version.
   if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
@@ -212,17 +163,13 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     }
   }
   await target.move(part, entry.localPath);
-  const m = manifest.manifest;
-  delete m.partial[entry.localPath];
-  m.files[entry.localPath] = {
+  manifest.recordSaved({
     key: entry.key,
     size: entry.size,
     etag: entry.etag,
     ...(entry.lastModified ? { lastModified: entry.lastModified } : {}),
     localPath: entry.localPath,
-    savedAt: new Date().toISOString(),
-  };
-  manifest.flushSoon();
+  });
   return 'done';
 }
 
@@ -274,12 +221,8 @@ async function fetchInto(
       await dropPartial(ctx, entry, part);
       throw changed(ctx.bucket, entry);
     }
-    if (have === 0) {
-      ctx.manifest.manifest.partial[entry.localPath] = { key: entry.key, etag: entry.etag, size: entry.size };
-      // A big file is worth resuming even after a crash: record where its bytes come from at once.
-      if (entry.size >= 8 * 1024 * 1024) void ctx.manifest.flush();
-      else ctx.manifest.flushSoon();
-    }
+    // Where the partial file's bytes come from (a big one is written down at once, for resuming after a crash).
+    if (have === 0) ctx.manifest.recordPartial(entry.localPath, { key: entry.key, etag: entry.etag, size: entry.size });
     const writable = await target.openWrite(part, { append: have > 0 });
     let got = have;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -312,8 +255,8 @@ async function fetchInto(
     if (stalled) throw stallError();
     // The whole body was read but the file would not close: the file system failed, not the network.
     // Retrying would fetch the body again and again (Chromium's OPFS over quota does exactly this).
-    if (bodyError === undefined) throw storage(entry, await storedError(writable, closeError));
-    if (isStorageFailure(bodyError)) throw storage(entry, bodyError);
+    if (bodyError === undefined) throw fileWriteError(entry.localPath, await streamError(writable, closeError));
+    if (isStorageError(bodyError)) throw fileWriteError(entry.localPath, bodyError);
     throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
   } finally {
     clearInterval(watchdog);

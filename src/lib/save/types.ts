@@ -6,6 +6,7 @@ export interface SaveTarget {
   readonly kind: 'node' | 'directory-handle' | 'zip';
   /** Size of an existing file, or undefined when there is none. */
   stat(path: string): Promise<{ size: number } | undefined>;
+  /** A file's text, or undefined when there is no file there (nothing, or a folder); other failures throw. */
   readText(path: string): Promise<string | undefined>;
   /** Writes a small file whole (manifest, generated JSON); replaces it only once fully written. */
   writeText(path: string, text: string): Promise<void>;

@@ -5,7 +5,7 @@
 // temporary file. 2 GiB is what we promise there; larger selections should use the script export.
 import { downloadZip } from 'client-zip';
 import { S3BIDSError } from '../errors/index.ts';
-import { MANIFEST_PATH, PARTIAL_DIR } from './paths.ts';
+import { MANIFEST_PATH, PARTIAL_DIR } from './app-folder.ts';
 import type { SaveTarget } from './types.ts';
 
 export const ZIP_LIMIT_BYTES = 2 * 1024 ** 3;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '../../../tests/support/moto.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
-import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote, wholeSelection } from './export.ts';
+import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote, wholeSelection } from './index.ts';
 
 const BUCKET = 'export-test';
 const PREFIX = 'ds001';
