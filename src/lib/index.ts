@@ -94,3 +94,12 @@ export { readNiftiHeader, readNiftiVolume, planNiftiVolume, s3NiftiWrite, encode
 
 // JSON sidecars (pyAFQ: s3fs_json_read, s3fs_json_write) and BIDS inheritance
 export { s3JsonRead, s3JsonWrite, readJson, writeJson, resolveSidecar, parseBidsName, type ResolvedSidecar, type LocalDir } from './json/index.ts';
+
+// ---- For the app (src/state, src/components): engine functions and types it reaches only through this file.
+export { type LocationOverrides } from './s3/location.ts';
+export { refreshListing, memoryListingStore } from './cache/index.ts';
+export { joinKey, relativeKey, placeOf, pipelinesIn, pipelineIncluded } from './bids/index.ts';
+export { validateSeed } from './select/index.ts';
+export { type SortDirection } from './tsv/index.ts';
+export { parseJsonObject, stringifyJson } from './json/index.ts';
+export { type NiftiVolume } from './nifti/index.ts';

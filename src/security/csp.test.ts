@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/query.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { AWS_S3_SOURCES, BASELINE_POLICY, connectPolicy, covers, endpointSources, sourcesForLocation, sourcesForQuery } from './csp.ts';
 import { ConnectGuard } from './startup.ts';
 

@@ -1,6 +1,6 @@
 // Runs first in main.ts, before anything connects: adds the page's connect-src policy (see csp.ts for
 // why) and, later, reloads the page when the user opens an endpoint this load does not allow.
-import { decodeQuery, encodeQuery, type ViewQuery } from '../state/query.ts';
+import { decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { connectPolicy, covers, sourcesForLocation, sourcesForQuery } from './csp.ts';
 
 /** What the app asks before it opens a view: reload (true) when the view's endpoint is not allowed yet. */

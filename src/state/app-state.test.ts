@@ -5,7 +5,7 @@ import { createEngine } from './engine.ts';
 import { ParticipantsState } from './participants.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
-import { decodeQuery, encodeQuery } from './query.ts';
+import { decodeQuery, encodeQuery } from './url.ts';
 import { selectSubjects } from '../lib/select/index.ts';
 import { parseParticipants } from '../lib/tsv/index.ts';
 import { ListingCache, memoryListingStore } from '../lib/cache/index.ts';

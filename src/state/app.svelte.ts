@@ -5,7 +5,7 @@ import { StudyState } from './study.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
-import { DEFAULT_QUERY, type ViewQuery } from './query.ts';
+import { DEFAULT_QUERY, type ViewQuery } from './url.ts';
 import type { LocationOverrides, Preset } from '../lib/s3/location.ts';
 import type { EndpointGuard } from '../security/index.ts';
 

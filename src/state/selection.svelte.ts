@@ -1,6 +1,6 @@
 // Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
 import type { Engine } from './engine.ts';
-import type { SelectionMode } from './query.ts';
+import type { SelectionMode } from './url.ts';
 
 export class SelectionState {
   #engine: Engine;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './query.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
 
 describe('view query in the URL hash', () => {
   it('round-trips every field, including awkward text', () => {

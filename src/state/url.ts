@@ -1,10 +1,6 @@
 // The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
 // Credentials never appear here; nothing that reads them is in this file.
-
-export type Filter =
-  | { column: string; kind: 'range'; min?: number; max?: number }
-  | { column: string; kind: 'pick'; values: string[] }
-  | { column: string; kind: 'text'; contains: string };
+import type { Filter, SortDirection } from '../lib/index.ts';
 
 export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
 export type DerivsMode = 'all' | 'none' | 'some';
@@ -17,7 +13,7 @@ export interface ViewQuery {
   region?: string;
   pathStyle?: boolean;
   filters: Filter[];
-  sort?: { column: string; dir: 'asc' | 'desc' };
+  sort?: { column: string; dir: SortDirection };
   mode: SelectionMode;
   /** Subjects picked by hand. */
   ids: string[];
@@ -83,7 +79,7 @@ export function decodeQuery(hash: string): ViewQuery {
   if (region) q.region = region;
   if (p.has('pathStyle')) q.pathStyle = p.get('pathStyle') === '1';
   const sort = /^(.*):(asc|desc)$/.exec(p.get('sort') ?? '');
-  if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as 'asc' | 'desc' };
+  if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as SortDirection };
   q.mode = oneOf(p.get('mode'), ['all', 'hand', 'filter', 'random'] as const, DEFAULT_QUERY.mode);
   q.ids = list(p.get('ids'));
   const n = Number(p.get('n'));
