@@ -106,7 +106,7 @@ describe('ConnectGuard', () => {
       location: { hash, pathname: '/app/', search: '', reload: () => calls.push('reload') },
       history: { replaceState: (_s: unknown, _t: string, url: string) => calls.push(`replace ${url}`) },
     };
-    return { win: win as unknown as Window, calls };
+    return { win, calls };
   }
 
   it('lets a view on an allowed endpoint (or AWS) open in place', () => {

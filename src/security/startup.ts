@@ -8,11 +8,14 @@ export interface EndpointGuard {
   reloadFor(q: ViewQuery): boolean;
 }
 
+/** What the guard touches of the window: it rewrites the URL and reloads. */
+export type GuardWindow = { location: Pick<Location, 'pathname' | 'search' | 'reload'>; history: Pick<History, 'replaceState'> };
+
 export class ConnectGuard implements EndpointGuard {
   readonly allowed: ReadonlySet<string>;
-  readonly #win: Window;
+  readonly #win: GuardWindow;
 
-  constructor(win: Window, allowed: Iterable<string>) {
+  constructor(win: GuardWindow, allowed: Iterable<string>) {
     this.#win = win;
     this.allowed = new Set(allowed);
   }

@@ -1,12 +1,12 @@
 // The whole page's state, composed from small parts, and its round trip through the URL.
-import type { Engine } from './engine.ts';
+import { drawSeed, type LocationOverrides, type Preset } from '../lib/index.ts';
+import type { Services } from './services.ts';
 import { ParticipantsState } from './participants.svelte.ts';
 import { StudyState } from './study.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
 import { DEFAULT_QUERY, type ViewQuery } from './url.ts';
-import type { LocationOverrides, Preset } from '../lib/s3/location.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
@@ -15,7 +15,6 @@ export interface DemoInfo extends Preset {
 }
 
 export class AppState {
-  readonly engine: Engine;
   readonly participants: ParticipantsState;
   readonly study: StudyState;
   readonly selection: SelectionState;
@@ -27,18 +26,16 @@ export class AppState {
   restored = $state(false);
 
   /** `guard`: the page's connect-src policy; a view on an endpoint it does not allow reloads the page. */
-  constructor(engine: Engine, opts: { guard?: EndpointGuard } = {}) {
-    this.engine = engine;
+  constructor(services: Services, opts: { guard?: EndpointGuard } = {}) {
     this.#guard = opts.guard;
-    this.participants = new ParticipantsState(engine);
-    this.study = new StudyState(engine, this.participants);
+    this.participants = new ParticipantsState();
+    this.study = new StudyState(services, this.participants);
     this.selection = new SelectionState(
-      engine,
       () => this.study.subjects,
       () => this.participants.filteredIds,
     );
     this.options = new OptionsState();
-    this.save = new SaveState(engine);
+    this.save = new SaveState(services);
   }
 
   /** Reads `demo.json` (written by `npm start`); absent on a static host, which is fine. */
@@ -91,7 +88,7 @@ export class AppState {
     sel.mode = q.mode;
     sel.setPicked(q.ids);
     sel.n = q.n;
-    sel.seed = q.seed ?? (q.mode === 'random' ? this.engine.drawSeed() : undefined);
+    sel.seed = q.seed ?? (q.mode === 'random' ? drawSeed() : undefined);
     sel.fromFiltered = q.fromFiltered;
     const o = this.options;
     o.derivs = q.derivs;

@@ -1,5 +1,5 @@
 // Turns any failure into words for the screen, with the next step the user can take.
-import { isS3BIDSError } from '../lib/errors/index.ts';
+import { isS3BIDSError } from '../lib/index.ts';
 
 export interface Problem {
   code: string;

@@ -1,5 +1,5 @@
 // What to save of each chosen subject: pipelines, suffix and globs, top-level files (SPEC §3.3).
-import type { DownloadOptions } from '../lib/bids/types.ts';
+import type { DownloadOptions } from '../lib/index.ts';
 import type { DerivsMode, TopLevelMode } from './url.ts';
 
 export const TOP_LEVEL_NAMES = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StudyListing } from '../lib/s3/types.ts';
+import type { StudyListing } from '../lib/index.ts';
 import { describePipeline, formatBytes, formatDuration, overviewOf, pipelineTotals } from './overview.ts';
 
 const listing = (prefix: string, keys: [string, number][]): StudyListing => ({

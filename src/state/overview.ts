@@ -1,5 +1,5 @@
 // Figures for the study overview, computed from a listing. Pure, so tested in Node.
-import type { StudyListing } from '../lib/s3/types.ts';
+import type { StudyListing } from '../lib/index.ts';
 
 export interface PipelineInfo {
   name: string;

@@ -1,9 +1,8 @@
 // Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
-import type { Engine } from './engine.ts';
+import { drawSeed, selectSubjects } from '../lib/index.ts';
 import type { SelectionMode } from './url.ts';
 
 export class SelectionState {
-  #engine: Engine;
   #subjects: () => readonly string[];
   #filtered: () => readonly string[];
   mode = $state<SelectionMode>('random');
@@ -13,8 +12,7 @@ export class SelectionState {
   seed = $state<number | undefined>(undefined);
   fromFiltered = $state(false);
 
-  constructor(engine: Engine, subjects: () => readonly string[], filtered: () => readonly string[]) {
-    this.#engine = engine;
+  constructor(subjects: () => readonly string[], filtered: () => readonly string[]) {
     this.#subjects = subjects;
     this.#filtered = filtered;
   }
@@ -38,7 +36,7 @@ export class SelectionState {
         case 'random': {
           const pool = this.fromFiltered ? this.#filtered().filter((id) => has.has(id)) : onS3;
           if (this.seed === undefined) return { ids: [] };
-          return { ids: this.#engine.selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
+          return { ids: selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
         }
       }
     } catch (e) {
@@ -52,12 +50,12 @@ export class SelectionState {
 
   setMode(mode: SelectionMode) {
     this.mode = mode;
-    if (mode === 'random' && this.seed === undefined) this.seed = this.#engine.drawSeed();
+    if (mode === 'random' && this.seed === undefined) this.seed = drawSeed();
   }
 
   /** A fresh seed, shown to the user so the draw can be repeated. */
   newSeed() {
-    this.seed = this.#engine.drawSeed();
+    this.seed = drawSeed();
   }
 
   setSeed(text: string) {
