@@ -1,18 +1,24 @@
-// The whole page's state, composed from small parts, and its round trip through the URL.
-import { drawSeed, type LocationOverrides, type Preset } from '../lib/index.ts';
+// The whole page's state, composed from small parts, and its round trip through the URL: the one object
+// main.ts makes; each panel is given only the part it shows.
+import { PRESETS, drawSeed, type LocationOverrides, type Preset } from '../lib/index.ts';
 import type { Services } from './services.ts';
 import { ParticipantsState } from './participants.svelte.ts';
 import { StudyState } from './study.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
-import { DEFAULT_QUERY, type ViewQuery } from './url.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
+import { describeProblem, type Problem } from './errors.ts';
+import type { InspectSource } from './inspect.svelte.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
 export interface DemoInfo extends Preset {
   endpoint?: string;
 }
+
+/** What the app uses of the window it runs in: its URL, and fetch for `demo.json`. */
+export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'>;
 
 export class AppState {
   readonly participants: ParticipantsState;
@@ -35,7 +41,42 @@ export class AppState {
       () => this.participants.filteredIds,
     );
     this.options = new OptionsState();
-    this.save = new SaveState(services);
+    this.save = new SaveState(services, () => this.planInput());
+  }
+
+  /** The study picker's presets: the local demo first, when there is one. */
+  get presets(): readonly Preset[] {
+    return this.demo ? [this.demo, ...PRESETS] : PRESETS;
+  }
+
+  /**
+   * Opens the view the URL describes (or the local demo), then keeps the URL following the view
+   * (replaceState: no history entry per keystroke; credentials are never in it) and follows edits of
+   * the URL by hand. Returns the function that stops following.
+   */
+  connect(host: Host): () => void {
+    void (async () => {
+      const q = decodeQuery(host.location.hash);
+      void this.save.recall();
+      const demo = await this.loadDemo(host.fetch.bind(host));
+      if (!q.study && demo) q.study = demo.text;
+      await this.applyQuery(q);
+    })();
+    const onHash = () => {
+      if (host.location.hash !== encodeQuery(this.toQuery())) void this.applyQuery(decodeQuery(host.location.hash));
+    };
+    host.addEventListener('hashchange', onHash);
+    const stop = $effect.root(() => {
+      $effect(() => {
+        if (!this.restored) return;
+        const hash = encodeQuery(this.toQuery());
+        if (hash !== host.location.hash) host.history.replaceState(null, '', hash || host.location.pathname + host.location.search);
+      });
+    });
+    return () => {
+      host.removeEventListener('hashchange', onHash);
+      stop();
+    };
   }
 
   /** Reads `demo.json` (written by `npm start`); absent on a static host, which is fine. */
@@ -129,6 +170,26 @@ export class AppState {
       ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
       ...(overrides.region ? { region: overrides.region } : {}),
       ...(overrides.forcePathStyle !== undefined ? { pathStyle: overrides.forcePathStyle } : {}),
+    };
+  }
+
+  /** participants.tsv's failure, unless the study already shows a problem reading its files. */
+  get participantsProblem(): Problem | undefined {
+    const e = this.participants.error;
+    return e && !this.study.accessProblem ? describeProblem(e) : undefined;
+  }
+
+  /** Where the inspector reads: the open study, its planned keys first, and the chosen folder. */
+  inspectSource(): InspectSource {
+    const s = this.study;
+    return {
+      client: s.client!,
+      bucket: s.location?.bucket ?? '',
+      prefix: s.location?.prefix ?? '',
+      keys: s.listing?.keys.map((o) => o.key) ?? [],
+      planned: this.save.plan?.entries.flatMap((e) => (e.key ? [e.key] : [])) ?? [],
+      writeClient: s.hasCredentials ? s.client : undefined,
+      localDir: this.save.folder,
     };
   }
 

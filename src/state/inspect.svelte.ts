@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import {
   isS3BIDSError,
   parseJsonObject,
+  relativeKey,
   planNiftiVolume,
   readNiftiHeader,
   readNiftiVolume,
@@ -34,6 +35,8 @@ export interface InspectSource {
   prefix: string;
   /** Every key of the study, for sidecar inheritance. */
   keys: readonly string[];
+  /** Keys of the current plan: listed first when looking for a file. */
+  planned?: readonly string[];
   /** A client with credentials, when the user gave some: enables "Save to S3". */
   writeClient?: S3Client | undefined;
   /** The chosen local folder, when there is one: enables "Save to folder". */
@@ -41,6 +44,7 @@ export interface InspectSource {
 }
 
 export const isNifti = (key: string) => /\.nii(\.gz)?$/i.test(key);
+const INSPECTABLE = /\.(nii(\.gz)?|json)$/i;
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type ViewerStatus = 'closed' | 'confirm' | 'loading' | 'ready' | 'error';
@@ -102,8 +106,20 @@ export class InspectState {
   /** The edited file's path in the local folder: the key without the study prefix. */
   get localPath() {
     const k = this.#editKey;
-    const p = this.#source().prefix;
-    return k === undefined ? undefined : p && k.startsWith(p + '/') ? k.slice(p.length + 1) : k;
+    return k === undefined ? undefined : this.nameOf(k);
+  }
+
+  /** Images and sidecars whose key contains `query` (any case): the planned ones first, then the rest of the study. */
+  find(query: string, limit = 200): string[] {
+    const src = this.#source();
+    const q = query.trim().toLowerCase();
+    const all = [...new Set([...(src.planned ?? []), ...src.keys])];
+    return all.filter((k) => INSPECTABLE.test(k) && (!q || k.toLowerCase().includes(q))).slice(0, limit);
+  }
+
+  /** A key as the file list shows it: relative to the study. */
+  nameOf(key: string): string {
+    return relativeKey(key, this.#source().prefix) ?? key;
   }
 
   /** Shows one key: its header when it is NIfTI, and its resolved sidecar. */

@@ -53,8 +53,13 @@ export function summarisePlan(plan: DownloadPlan): PlanSummary {
   return s;
 }
 
+/** How long the plan waits for the choice to settle (typing a glob, stepping through seeds). */
+const PLAN_DELAY_MS = 120;
+
 export class SaveState {
   #services: Services;
+  #input: () => SaveInput | undefined;
+  #stop: () => void;
   #models = new StudyModels();
   #abort: AbortController | undefined;
   #planSeq = 0;
@@ -71,9 +76,28 @@ export class SaveState {
   /** The model the last plan came from, so the download saves exactly what was shown. */
   #model: S3BIDSStudy | undefined;
   #options: DownloadOptions | undefined;
+  #location: StudyLocation | undefined;
 
-  constructor(services: Services) {
+  /** `input`: what the plan is for right now, or undefined while there is no study to plan. */
+  constructor(services: Services, input: () => SaveInput | undefined = () => undefined) {
     this.#services = services;
+    this.#input = input;
+    // The plan follows the choice, the options and the folder, and is worked out again after a run (the
+    // folder has changed). It is pure, so this costs no request; a run in progress keeps its plan.
+    this.#stop = $effect.root(() => {
+      $effect(() => {
+        const next = this.#input();
+        const folder = this.folder;
+        if (!next || this.running) return;
+        const t = setTimeout(() => void this.makePlan(next, folder), PLAN_DELAY_MS);
+        return () => clearTimeout(t);
+      });
+    });
+  }
+
+  /** Stops following the choice. */
+  dispose(): void {
+    this.#stop();
   }
 
   get canPickFolder() {
@@ -127,8 +151,13 @@ export class SaveState {
     }
   }
 
+  /** The ZIP's name: the planned study's id. */
+  get zipFileName(): string {
+    return `${this.#location?.studyId ?? 's3bids'}.zip`;
+  }
+
   /** Where the browser has no folder picker: the planned files as one streamed ZIP. */
-  async startZip(fileName: string): Promise<void> {
+  async startZip(fileName = this.zipFileName): Promise<void> {
     const { ZIP_LIMIT_BYTES } = await loadSaver();
     const model = this.#model;
     if (!model || !this.#options || this.running || !this.plan) return;
@@ -146,7 +175,7 @@ export class SaveState {
   }
 
   /** Works out what would be saved (and, with a folder, what is already there). No writes. */
-  async makePlan(input: SaveInput): Promise<void> {
+  async makePlan(input: SaveInput, folder = this.folder): Promise<void> {
     const seq = ++this.#planSeq;
     this.planning = true;
     this.planProblem = undefined;
@@ -157,10 +186,11 @@ export class SaveState {
         return;
       }
       const model = await this.#models.get({ client: input.client, location: input.location, listing: input.listing, subjects: input.subjects, seed: input.seed });
-      const plan = await model.plan(input.options, this.folder);
+      const plan = await model.plan(input.options, folder);
       if (seq !== this.#planSeq) return;
       this.#model = model;
       this.#options = input.options;
+      this.#location = input.location;
       this.plan = plan;
     } catch (e) {
       if (seq !== this.#planSeq) return;

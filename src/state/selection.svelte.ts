@@ -1,6 +1,7 @@
 // Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
 import { drawSeed, selectSubjects } from '../lib/index.ts';
 import type { SelectionMode } from './url.ts';
+import { describeProblem, type Problem } from './errors.ts';
 
 export class SelectionState {
   #subjects: () => readonly string[];
@@ -47,6 +48,9 @@ export class SelectionState {
   get ids(): string[] {
     return this.result.ids;
   }
+
+  /** Why the choice is empty, when it is an error (an unknown subject, no subjects to draw from). */
+  readonly problem = $derived<Problem | undefined>(this.result.error ? describeProblem(this.result.error) : undefined);
 
   setMode(mode: SelectionMode) {
     this.mode = mode;

@@ -5,6 +5,7 @@ import {
   getObjectText,
   parseLocation,
   parseParticipants,
+  relativeKey,
   type Credentials,
   type LocationOverrides,
   type S3BIDSStudy,
@@ -58,9 +59,13 @@ export class StudyState {
   get subjects(): string[] {
     return this.model?.allSubjects ?? [];
   }
-  get topFiles() {
-    return this.listing?.topObjects ?? [];
-  }
+  /** Files at the top of the study, named relative to it. */
+  readonly topFiles = $derived.by(() => {
+    const l = this.listing;
+    return (l?.topObjects ?? []).map((o) => ({ key: o.key, name: relativeKey(o.key, l!.prefix) ?? o.key, size: o.size }));
+  });
+  /** Pipeline names, for choosing which to save. */
+  readonly pipelineNames = $derived(this.pipelines.map((p) => p.name));
 
   /** Credentials live only in this object; they never reach the URL or storage. */
   setCredentials(c: Credentials | undefined) {
