@@ -76,9 +76,10 @@ export class ParticipantsState {
     this.error = undefined;
   }
 
-  fail(e: unknown, subjectsOnS3: readonly string[]) {
+  /** No participants.tsv, or it could not be read (`error`): a table of the listing's subjects stands in. */
+  standIn(subjectsOnS3: readonly string[], error?: unknown) {
     this.set(parseParticipants('participant_id\n' + subjectsOnS3.join('\n')), subjectsOnS3, true);
-    this.error = e;
+    this.error = error;
   }
 
   filterOf(column: string): Filter | undefined {

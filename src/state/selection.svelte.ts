@@ -1,6 +1,6 @@
 // Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
 import { drawSeed, selectSubjects } from '../lib/index.ts';
-import type { SelectionMode } from './url.ts';
+import { parseSeed, type SelectionMode } from './url.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
 export class SelectionState {
@@ -63,8 +63,8 @@ export class SelectionState {
   }
 
   setSeed(text: string) {
-    const v = Number(text);
-    if (text.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) this.seed = v;
+    const seed = parseSeed(text);
+    if (seed !== undefined) this.seed = seed;
   }
 
   toggle(id: string) {

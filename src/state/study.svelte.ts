@@ -6,6 +6,7 @@ import {
   parseLocation,
   parseParticipants,
   relativeKey,
+  s3JsonRead,
   type Credentials,
   type LocationOverrides,
   type S3BIDSStudy,
@@ -14,7 +15,7 @@ import {
 } from '../lib/index.ts';
 import type { Services } from './services.ts';
 import { openStudyModel } from './study-model.ts';
-import { describePipeline, overviewOf, pipelineTotals, type Overview, type PipelineInfo } from './overview.ts';
+import { describePipeline, overviewOf, pipelineDescriptionKeys, pipelineTotals, topLevelKey, type Overview, type PipelineInfo } from './overview.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { ParticipantsState } from './participants.svelte.ts';
 
@@ -165,28 +166,26 @@ export class StudyState {
     this.overview = overviewOf(listing, model.allSubjects);
     this.pipelines = pipelineTotals(listing, model.derivativeTypes, loc.flavour);
     this.status = 'ready';
-    await Promise.all([this.#readDescriptions(client, loc, listing, current), this.#readParticipants(client, loc, listing, model, current)]);
+    await Promise.all([this.#readDescriptions(client, model, current), this.#readParticipants(client, model, current)]);
   }
 
-  async #readDescriptions(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
-    const base = loc.prefix ? loc.prefix + '/' : '';
-    const keys = new Set(listing.keys.map((o) => o.key));
-    const top = base + 'dataset_description.json';
-    if (keys.has(top)) {
+  async #readDescriptions(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
+    const top = topLevelKey(model, 'dataset_description.json');
+    if (top) {
       try {
-        const d = JSON.parse(await getObjectText(client, loc.bucket, top)) as { Name?: unknown };
-        if (current() && typeof d.Name === 'string') this.name = d.Name;
+        const d = (await s3JsonRead(client, model.bucket, top)) as { Name?: unknown } | null;
+        if (current() && typeof d?.Name === 'string') this.name = d.Name;
       } catch (e) {
         if (current()) this.accessProblem ??= describeProblem(e);
       }
     }
-    if (loc.flavour !== 'bids') return;
+    const keys = pipelineDescriptionKeys(model);
     const described = await Promise.all(
       this.pipelines.map(async (p) => {
-        const key = `${base}derivatives/${p.name}/dataset_description.json`;
-        if (!keys.has(key)) return p;
+        const key = keys.get(p.name);
+        if (!key) return p;
         try {
-          return { ...p, ...describePipeline(JSON.parse(await getObjectText(client, loc.bucket, key))) };
+          return { ...p, ...describePipeline(await s3JsonRead(client, model.bucket, key)) };
         } catch {
           return p; // The pipeline is still listed; only its description is missing.
         }
@@ -195,24 +194,22 @@ export class StudyState {
     if (current()) this.pipelines = described;
   }
 
-  async #readParticipants(client: S3Client, loc: StudyLocation, listing: StudyListing, model: S3BIDSStudy, current: () => boolean) {
-    const base = loc.prefix ? loc.prefix + '/' : '';
-    const has = (name: string) => listing.topObjects.some((o) => o.key === base + name);
-    if (!has('participants.tsv')) {
-      this.#participants.set(parseParticipants('participant_id\n' + model.allSubjects.join('\n')), model.allSubjects, true);
+  async #readParticipants(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
+    const tsv = topLevelKey(model, 'participants.tsv');
+    if (!tsv) {
+      this.#participants.standIn(model.allSubjects);
       return;
     }
+    const json = topLevelKey(model, 'participants.json');
     try {
       const [text, sidecar] = await Promise.all([
-        getObjectText(client, loc.bucket, base + 'participants.tsv'),
-        has('participants.json')
-          ? getObjectText(client, loc.bucket, base + 'participants.json').then((t) => JSON.parse(t) as unknown, () => undefined)
-          : undefined,
+        getObjectText(client, model.bucket, tsv),
+        json ? s3JsonRead(client, model.bucket, json).catch(() => undefined) : undefined,
       ]);
       if (current()) this.#participants.set(parseParticipants(text, sidecar), model.allSubjects);
     } catch (e) {
       if (!current()) return;
-      this.#participants.fail(e, model.allSubjects);
+      this.#participants.standIn(model.allSubjects, e);
       this.accessProblem ??= describeProblem(e);
     }
   }

@@ -1,6 +1,6 @@
 // The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
 // Credentials never appear here; nothing that reads them is in this file.
-import type { Filter, SortDirection } from '../lib/index.ts';
+import { validateSeed, type Filter, type SortDirection } from '../lib/index.ts';
 
 export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
 export type DerivsMode = 'all' | 'none' | 'some';
@@ -45,6 +45,16 @@ export const DEFAULT_QUERY: ViewQuery = {
   topNames: [],
 };
 
+/** A seed as typed or as the URL has it: what the engine's validateSeed accepts, else undefined. */
+export function parseSeed(text: string | null): number | undefined {
+  if (text === null || text.trim() === '') return undefined;
+  try {
+    return validateSeed(Number(text));
+  } catch {
+    return undefined;
+  }
+}
+
 const list = (v: string | null) => (v ? v.split(',').filter(Boolean) : []);
 
 function parseFilters(v: string | null): Filter[] {
@@ -84,9 +94,8 @@ export function decodeQuery(hash: string): ViewQuery {
   q.ids = list(p.get('ids'));
   const n = Number(p.get('n'));
   if (Number.isInteger(n) && n >= 1) q.n = n;
-  const seedText = p.get('seed');
-  const seed = Number(seedText);
-  if (seedText !== null && seedText !== '' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) q.seed = seed;
+  const seed = parseSeed(p.get('seed'));
+  if (seed !== undefined) q.seed = seed;
   q.fromFiltered = p.get('fromFiltered') === '1';
   q.derivs = oneOf(p.get('derivs'), ['all', 'none', 'some'] as const, DEFAULT_QUERY.derivs);
   q.pipelines = list(p.get('pipelines'));
