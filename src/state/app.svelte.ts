@@ -1,5 +1,5 @@
-// The whole page's state, composed from small parts, and its round trip through the URL: the one object
-// main.ts makes; each panel is given only the part it shows.
+// One object for the page, so the parts that depend on each other (study → selection → plan) are wired in
+// one place and a view survives a reload through the URL; each panel is given only the part it shows.
 import { PRESETS, drawSeed, type LocationOverrides, type Preset } from '../lib/index.ts';
 import type { Services } from './services.ts';
 import { ParticipantsState } from './participants.svelte.ts';

@@ -1,5 +1,5 @@
-// "Look before you download": one chosen key's NIfTI header, slice preview, and sidecar metadata,
-// plus an editor that saves a sidecar locally or, with credentials, back to S3.
+// "Look before you download", so a user can check a file before saving gigabytes: one key's NIfTI header,
+// slice preview and sidecar metadata, plus an editor that saves a sidecar locally or, with credentials, to S3.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   isS3BIDSError,

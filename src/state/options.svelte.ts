@@ -1,4 +1,4 @@
-// What to save of each chosen subject: pipelines, suffix and globs, top-level files (SPEC §3.3).
+// The form's choices of what to save, turned into the engine's DownloadOptions (docs/contract.md, "Filters").
 import { MODALITY_AGNOSTIC, pipelineIncluded, type DownloadOptions } from '../lib/index.ts';
 import type { DerivsMode, TopLevelMode } from './url.ts';
 

@@ -1,4 +1,5 @@
-// participants.tsv as the explorer shows it: filters, sort, per-column summaries, subjects without data.
+// participants.tsv as the explorer shows it, so choosing subjects can start from who they are: filters, sort,
+// per-column summaries, subjects without data.
 import {
   applyFilters,
   flagMissing,
@@ -58,7 +59,7 @@ export class ParticipantsState {
     return out;
   });
 
-  /** Ids in participants.tsv with no data on S3 (SPEC §3.1: kept, but flagged). */
+  /** Ids in participants.tsv with no data on S3: kept, but flagged (docs/contract.md, "Subjects"). */
   readonly missing = $derived.by(() => new Set(this.#table ? flagMissing(this.#table, [...this.#onS3]) : []));
 
   set(table: ParticipantsTable | undefined, subjectsOnS3: readonly string[], synthetic = false) {

@@ -1,4 +1,5 @@
-// The plan for the current choice, the chosen folder, and the download running into it.
+// The plan follows the choice so the user sees what will be saved before saving; then the chosen folder and
+// the download running into it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type {
   DownloadControl,

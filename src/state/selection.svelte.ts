@@ -1,4 +1,5 @@
-// Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
+// Which subjects to save: all, by hand, from the current filter, or a seeded random subset drawn as pyAFQ
+// draws it, so a script can repeat the choice.
 import { drawSeed, selectSubjects } from '../lib/index.ts';
 import { parseSeed, type SelectionMode } from './url.ts';
 import { describeProblem, type Problem } from './errors.ts';

@@ -1,5 +1,6 @@
-// The open study: location, client (credentials in memory only), listing with progress, the study model,
-// overview figures, pipelines and participants.tsv. Every failure lands in `problem`, never the console only.
+// The open study, so every panel works from one listing: location, client (credentials in memory only),
+// listing with progress, the study model, overview figures, pipelines and participants.tsv. Every failure
+// lands in `problem`, never the console only.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   getObjectText,
