@@ -98,7 +98,7 @@ export { s3JsonRead, s3JsonWrite, readJson, writeJson, resolveSidecar, parseBids
 // ---- For the app (src/state, src/components): engine functions and types it reaches only through this file.
 export { type LocationOverrides } from './s3/location.ts';
 export { refreshListing, memoryListingStore } from './cache/index.ts';
-export { joinKey, relativeKey, placeOf, pipelinesIn, pipelineIncluded } from './bids/index.ts';
+export { joinKey, relativeKey, placeOf, pipelineIncluded } from './bids/index.ts';
 export { validateSeed } from './select/index.ts';
 export { type SortDirection } from './tsv/index.ts';
 export { parseJsonObject, stringifyJson } from './json/index.ts';
