@@ -4,13 +4,13 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { AppState } from './state/app.svelte.ts';
-import { createEngine } from './state/engine.ts';
+import { createServices } from './state/services.ts';
 
 type Picker = (opts?: { mode?: 'read' | 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
-const picker = (window as unknown as { showDirectoryPicker?: Picker }).showDirectoryPicker;
+const picker = (window as Window & { showDirectoryPicker?: Picker }).showDirectoryPicker;
 
 const guard = await installConnectPolicy(window);
-const engine = createEngine(picker ? { pickFolder: () => picker.call(window, { mode: 'readwrite', id: 's3bids' }) } : {});
-const app = new AppState(engine, { guard });
+const services = createServices(picker ? { pickFolder: () => picker.call(window, { mode: 'readwrite', id: 's3bids' }) } : {});
+const app = new AppState(services, { guard });
 
 mount(App, { target: document.getElementById('app')!, props: { app, win: window } });

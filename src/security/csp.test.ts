@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/query.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { AWS_S3_SOURCES, BASELINE_POLICY, connectPolicy, covers, endpointSources, sourcesForLocation, sourcesForQuery } from './csp.ts';
 import { ConnectGuard } from './startup.ts';
 
@@ -106,7 +106,7 @@ describe('ConnectGuard', () => {
       location: { hash, pathname: '/app/', search: '', reload: () => calls.push('reload') },
       history: { replaceState: (_s: unknown, _t: string, url: string) => calls.push(`replace ${url}`) },
     };
-    return { win: win as unknown as Window, calls };
+    return { win, calls };
   }
 
   it('lets a view on an allowed endpoint (or AWS) open in place', () => {

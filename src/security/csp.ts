@@ -6,8 +6,8 @@
 // second policy whose connect-src names only the app itself, AWS S3 and the endpoints this page load
 // was opened with (the URL, the local demo). Browsers enforce both, so connections are limited to
 // those. A new custom endpoint is written to the URL and the page reloads with it allowed.
-import { parseLocation, type LocationOverrides } from '../lib/s3/location.ts';
-import type { ViewQuery } from '../state/query.ts';
+import { parseLocation, type LocationOverrides } from '../lib/index.ts';
+import type { ViewQuery } from '../state/url.ts';
 
 /** AWS S3, path-style and virtual-hosted, every region. */
 export const AWS_S3_SOURCES: readonly string[] = ['https://s3.amazonaws.com', 'https://*.amazonaws.com'];

@@ -1,6 +1,6 @@
 // Runs first in main.ts, before anything connects: adds the page's connect-src policy (see csp.ts for
 // why) and, later, reloads the page when the user opens an endpoint this load does not allow.
-import { decodeQuery, encodeQuery, type ViewQuery } from '../state/query.ts';
+import { decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { connectPolicy, covers, sourcesForLocation, sourcesForQuery } from './csp.ts';
 
 /** What the app asks before it opens a view: reload (true) when the view's endpoint is not allowed yet. */
@@ -8,11 +8,14 @@ export interface EndpointGuard {
   reloadFor(q: ViewQuery): boolean;
 }
 
+/** What the guard touches of the window: it rewrites the URL and reloads. */
+export type GuardWindow = { location: Pick<Location, 'pathname' | 'search' | 'reload'>; history: Pick<History, 'replaceState'> };
+
 export class ConnectGuard implements EndpointGuard {
   readonly allowed: ReadonlySet<string>;
-  readonly #win: Window;
+  readonly #win: GuardWindow;
 
-  constructor(win: Window, allowed: Iterable<string>) {
+  constructor(win: GuardWindow, allowed: Iterable<string>) {
     this.#win = win;
     this.allowed = new Set(allowed);
   }

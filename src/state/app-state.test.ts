@@ -1,23 +1,21 @@
 // State classes in Node with the real engine functions (no S3 needed for these parts).
 import { describe, expect, it } from 'vitest';
 import { AppState } from './app.svelte.ts';
-import { createEngine } from './engine.ts';
+import { createServices } from './services.ts';
 import { ParticipantsState } from './participants.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
-import { decodeQuery, encodeQuery } from './query.ts';
-import { selectSubjects } from '../lib/select/index.ts';
-import { parseParticipants } from '../lib/tsv/index.ts';
-import { ListingCache, memoryListingStore } from '../lib/cache/index.ts';
+import { decodeQuery, encodeQuery } from './url.ts';
+import { ListingCache, memoryListingStore, parseParticipants, selectSubjects } from '../lib/index.ts';
 
-const engine = createEngine({ cache: new ListingCache({ store: memoryListingStore() }) });
+const services = createServices({ cache: new ListingCache({ store: memoryListingStore() }) });
 const SUBJECTS = ['sub-01', 'sub-010', 'sub-02', 'sub-03', 'sub-04', 'sub-05'];
 const TSV = 'participant_id\tage\tsex\n' + ['01\t10\tF', '010\t20\tM', '02\t30\tF', '03\tn/a\tF', '04\t50\tM', '05\t60\tF', '99\t70\tF'].join('\n') + '\n';
 
 function setup() {
-  const p = new ParticipantsState(engine);
+  const p = new ParticipantsState();
   p.set(parseParticipants(TSV), SUBJECTS);
-  const sel = new SelectionState(engine, () => SUBJECTS, () => p.filteredIds);
+  const sel = new SelectionState(() => SUBJECTS, () => p.filteredIds);
   return { p, sel };
 }
 
@@ -77,7 +75,7 @@ describe('options state', () => {
 
 describe('the app state and the URL', () => {
   it('restores a shared view and writes it back unchanged, without any credential', async () => {
-    const app = new AppState(engine);
+    const app = new AppState(services);
     const hash =
       '#filters=' + encodeURIComponent(JSON.stringify([{ column: 'sex', kind: 'pick', values: ['F'] }])) +
       '&sort=age%3Adesc&mode=hand&ids=sub-01%2Csub-02&n=3&seed=42&derivs=some&pipelines=afq&suffix=.nii.gz&include=**%2Fdwi%2F**&top=none';

@@ -1,12 +1,15 @@
-// The whole page's state, composed from small parts, and its round trip through the URL.
-import type { Engine } from './engine.ts';
+// One object for the page, so the parts that depend on each other (study → selection → plan) are wired in
+// one place and a view survives a reload through the URL; each panel is given only the part it shows.
+import { PRESETS, drawSeed, type LocationOverrides, type Preset } from '../lib/index.ts';
+import type { Services } from './services.ts';
 import { ParticipantsState } from './participants.svelte.ts';
 import { StudyState } from './study.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
-import { DEFAULT_QUERY, type ViewQuery } from './query.ts';
-import type { LocationOverrides, Preset } from '../lib/s3/location.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
+import { describeProblem, type Problem } from './errors.ts';
+import type { InspectSource } from './inspect.svelte.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
@@ -14,8 +17,10 @@ export interface DemoInfo extends Preset {
   endpoint?: string;
 }
 
+/** What the app uses of the window it runs in: its URL, and fetch for `demo.json`. */
+export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'>;
+
 export class AppState {
-  readonly engine: Engine;
   readonly participants: ParticipantsState;
   readonly study: StudyState;
   readonly selection: SelectionState;
@@ -27,18 +32,51 @@ export class AppState {
   restored = $state(false);
 
   /** `guard`: the page's connect-src policy; a view on an endpoint it does not allow reloads the page. */
-  constructor(engine: Engine, opts: { guard?: EndpointGuard } = {}) {
-    this.engine = engine;
+  constructor(services: Services, opts: { guard?: EndpointGuard } = {}) {
     this.#guard = opts.guard;
-    this.participants = new ParticipantsState(engine);
-    this.study = new StudyState(engine, this.participants);
+    this.participants = new ParticipantsState();
+    this.study = new StudyState(services, this.participants);
     this.selection = new SelectionState(
-      engine,
       () => this.study.subjects,
       () => this.participants.filteredIds,
     );
     this.options = new OptionsState();
-    this.save = new SaveState(engine);
+    this.save = new SaveState(services, () => this.planInput());
+  }
+
+  /** The study picker's presets: the local demo first, when there is one. */
+  get presets(): readonly Preset[] {
+    return this.demo ? [this.demo, ...PRESETS] : PRESETS;
+  }
+
+  /**
+   * Opens the view the URL describes (or the local demo), then keeps the URL following the view
+   * (replaceState: no history entry per keystroke; credentials are never in it) and follows edits of
+   * the URL by hand. Returns the function that stops following.
+   */
+  connect(host: Host): () => void {
+    void (async () => {
+      const q = decodeQuery(host.location.hash);
+      void this.save.recall();
+      const demo = await this.loadDemo(host.fetch.bind(host));
+      if (!q.study && demo) q.study = demo.text;
+      await this.applyQuery(q);
+    })();
+    const onHash = () => {
+      if (host.location.hash !== encodeQuery(this.toQuery())) void this.applyQuery(decodeQuery(host.location.hash));
+    };
+    host.addEventListener('hashchange', onHash);
+    const stop = $effect.root(() => {
+      $effect(() => {
+        if (!this.restored) return;
+        const hash = encodeQuery(this.toQuery());
+        if (hash !== host.location.hash) host.history.replaceState(null, '', hash || host.location.pathname + host.location.search);
+      });
+    });
+    return () => {
+      host.removeEventListener('hashchange', onHash);
+      stop();
+    };
   }
 
   /** Reads `demo.json` (written by `npm start`); absent on a static host, which is fine. */
@@ -91,7 +129,7 @@ export class AppState {
     sel.mode = q.mode;
     sel.setPicked(q.ids);
     sel.n = q.n;
-    sel.seed = q.seed ?? (q.mode === 'random' ? this.engine.drawSeed() : undefined);
+    sel.seed = q.seed ?? (q.mode === 'random' ? drawSeed() : undefined);
     sel.fromFiltered = q.fromFiltered;
     const o = this.options;
     o.derivs = q.derivs;
@@ -132,6 +170,26 @@ export class AppState {
       ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
       ...(overrides.region ? { region: overrides.region } : {}),
       ...(overrides.forcePathStyle !== undefined ? { pathStyle: overrides.forcePathStyle } : {}),
+    };
+  }
+
+  /** participants.tsv's failure, unless the study already shows a problem reading its files. */
+  get participantsProblem(): Problem | undefined {
+    const e = this.participants.error;
+    return e && !this.study.accessProblem ? describeProblem(e) : undefined;
+  }
+
+  /** Where the inspector reads: the open study, its planned keys first, and the chosen folder. */
+  inspectSource(): InspectSource {
+    const s = this.study;
+    return {
+      client: s.client!,
+      bucket: s.location?.bucket ?? '',
+      prefix: s.location?.prefix ?? '',
+      keys: s.listing?.keys.map((o) => o.key) ?? [],
+      planned: this.save.plan?.entries.flatMap((e) => (e.key ? [e.key] : [])) ?? [],
+      writeClient: s.hasCredentials ? s.client : undefined,
+      localDir: this.save.folder,
     };
   }
 

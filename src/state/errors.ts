@@ -1,8 +1,15 @@
 // Turns any failure into words for the screen, with the next step the user can take.
-import { isS3BIDSError } from '../lib/errors/index.ts';
+import { isS3BIDSError, type S3BIDSErrorCode } from '../lib/index.ts';
+
+/**
+ * Why something did not work, as the page names it (`data-code` on the notice): the engine's error codes,
+ * and the page's own: an unexpected failure, a browser without folder access, a selection too large for
+ * a ZIP, nothing to export yet, a part of the page that could not load.
+ */
+export type ProblemCode = S3BIDSErrorCode | 'Unexpected' | 'Unsupported' | 'TooLarge' | 'NoPlan' | 'LoadFailed';
 
 export interface Problem {
-  code: string;
+  code: ProblemCode;
   title: string;
   message: string;
   /** What the page offers next: add credentials, export a script, or try again. */

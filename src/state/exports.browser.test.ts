@@ -5,7 +5,7 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { createS3Client, type DownloadPlan } from '../lib/index.ts';
 import { AppState } from './app.svelte.ts';
-import { createEngine } from './engine.ts';
+import { createServices } from './services.ts';
 import { ExportState } from './exports.svelte.ts';
 
 const plan = (names: string[]): DownloadPlan => ({
@@ -16,7 +16,7 @@ const plan = (names: string[]): DownloadPlan => ({
 
 describe('ExportState', () => {
   it('follows the study, the plan and the format, with a download link of the text, until stopped', async () => {
-    const app = new AppState(createEngine());
+    const app = new AppState(createServices());
     const ex = new ExportState(app);
     const stop = ex.follow();
     flushSync();

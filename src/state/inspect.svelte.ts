@@ -1,16 +1,30 @@
-// "Look before you download": one chosen key's NIfTI header, slice preview, and sidecar metadata,
-// plus an editor that saves a sidecar locally or, with credentials, back to S3.
+// "Look before you download", so a user can check a file before saving gigabytes: one key's NIfTI header,
+// slice preview and sidecar metadata, plus an editor that saves a sidecar locally or, with credentials, to S3.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { readNiftiHeader, readNiftiVolume, planNiftiVolume } from '../lib/nifti/index.ts';
-import type { NiftiHeaderInfo, NiftiVolume, VolumePlan } from '../lib/nifti/index.ts';
-import { parseJsonObject, readJson, resolveSidecar, s3JsonRead, s3JsonWrite, stringifyJson, writeJson } from '../lib/json/index.ts';
-import type { LocalDir, ResolvedSidecar } from '../lib/json/index.ts';
-import { isS3BIDSError } from '../lib/errors/index.ts';
+import {
+  isS3BIDSError,
+  parseJsonObject,
+  relativeKey,
+  planNiftiVolume,
+  readNiftiHeader,
+  readNiftiVolume,
+  resolveSidecar,
+  s3JsonRead,
+  s3JsonWrite,
+  stringifyJson,
+  writeJson,
+  type LocalDir,
+  type NiftiHeaderInfo,
+  type NiftiVolume,
+  type ResolvedSidecar,
+  type VolumePlan,
+} from '../lib/index.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
-/** The engine calls the inspector uses; tests pass the real ones pointed at moto. */
-export const inspectEngine = { readNiftiHeader, readNiftiVolume, planNiftiVolume, resolveSidecar, s3JsonRead, s3JsonWrite, readJson, writeJson };
-export type InspectEngine = typeof inspectEngine;
+export interface InspectOptions {
+  /** Ask before a slice preview downloads more than this many bytes (the engine's default otherwise). */
+  confirmAbove?: number;
+}
 
 /** Where the inspector reads from and may write to; a getter so it follows the app's current study. */
 export interface InspectSource {
@@ -21,6 +35,8 @@ export interface InspectSource {
   prefix: string;
   /** Every key of the study, for sidecar inheritance. */
   keys: readonly string[];
+  /** Keys of the current plan: listed first when looking for a file. */
+  planned?: readonly string[];
   /** A client with credentials, when the user gave some: enables "Save to S3". */
   writeClient?: S3Client | undefined;
   /** The chosen local folder, when there is one: enables "Save to folder". */
@@ -28,13 +44,14 @@ export interface InspectSource {
 }
 
 export const isNifti = (key: string) => /\.nii(\.gz)?$/i.test(key);
+const INSPECTABLE = /\.(nii(\.gz)?|json)$/i;
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
 export type ViewerStatus = 'closed' | 'confirm' | 'loading' | 'ready' | 'error';
 
 export class InspectState {
   readonly #source: () => InspectSource;
-  readonly #engine: InspectEngine;
+  readonly #confirmAbove: number | undefined;
   #abort: AbortController | undefined;
   #viewerAbort: AbortController | undefined;
 
@@ -57,9 +74,9 @@ export class InspectState {
   #saved = $state<string | undefined>(undefined);
   #saving = $state(false);
 
-  constructor(source: () => InspectSource, engine: InspectEngine = inspectEngine) {
+  constructor(source: () => InspectSource, opts: InspectOptions = {}) {
     this.#source = source;
-    this.#engine = engine;
+    this.#confirmAbove = opts.confirmAbove;
   }
 
   get key() { return this.#key; }
@@ -89,8 +106,20 @@ export class InspectState {
   /** The edited file's path in the local folder: the key without the study prefix. */
   get localPath() {
     const k = this.#editKey;
-    const p = this.#source().prefix;
-    return k === undefined ? undefined : p && k.startsWith(p + '/') ? k.slice(p.length + 1) : k;
+    return k === undefined ? undefined : this.nameOf(k);
+  }
+
+  /** Images and sidecars whose key contains `query` (any case): the planned ones first, then the rest of the study. */
+  find(query: string, limit = 200): string[] {
+    const src = this.#source();
+    const q = query.trim().toLowerCase();
+    const all = [...new Set([...(src.planned ?? []), ...src.keys])];
+    return all.filter((k) => INSPECTABLE.test(k) && (!q || k.toLowerCase().includes(q))).slice(0, limit);
+  }
+
+  /** A key as the file list shows it: relative to the study. */
+  nameOf(key: string): string {
+    return relativeKey(key, this.#source().prefix) ?? key;
   }
 
   /** Shows one key: its header when it is NIfTI, and its resolved sidecar. */
@@ -114,7 +143,7 @@ export class InspectState {
     const src = this.#source();
     this.#headerStatus = 'loading';
     try {
-      const h = await this.#engine.readNiftiHeader(src.client, src.bucket, key, { signal });
+      const h = await readNiftiHeader(src.client, src.bucket, key, { signal });
       if (signal.aborted) return;
       this.#header = h;
       this.#maxFrames = Math.min(this.#maxFrames, h.dims.slice(3).reduce((a, b) => a * b, 1)) || 1;
@@ -130,8 +159,8 @@ export class InspectState {
     const src = this.#source();
     this.#sidecarStatus = 'loading';
     try {
-      const read = (k: string) => this.#engine.s3JsonRead(src.client, src.bucket, k, { signal });
-      const r = await this.#engine.resolveSidecar(key, src.keys, read);
+      const read = (k: string) => s3JsonRead(src.client, src.bucket, k, { signal });
+      const r = await resolveSidecar(key, src.keys, read);
       if (signal.aborted) return;
       this.#sidecar = r;
       this.#sidecarStatus = 'ready';
@@ -150,7 +179,7 @@ export class InspectState {
     this.#saved = undefined;
     this.#editProblem = undefined;
     try {
-      this.#editText = stringifyJson(await this.#engine.s3JsonRead(src.client, src.bucket, fileKey));
+      this.#editText = stringifyJson(await s3JsonRead(src.client, src.bucket, fileKey));
     } catch (e) {
       if (isS3BIDSError(e, 'NotFound')) this.#editText = '{\n}\n';
       else this.#editProblem = describeProblem(e);
@@ -167,7 +196,7 @@ export class InspectState {
     const path = this.localPath;
     if (!src.localDir || !path) return;
     await this.#save(async () => {
-      await this.#engine.writeJson(src.localDir!, path, this.#parsedEdit());
+      await writeJson(src.localDir!, path, this.#parsedEdit());
       return path;
     });
   }
@@ -178,7 +207,7 @@ export class InspectState {
     const key = this.#editKey;
     if (!key) return;
     const ok = await this.#save(async () => {
-      await this.#engine.s3JsonWrite(src.writeClient ?? src.client, src.bucket, key, this.#parsedEdit());
+      await s3JsonWrite(src.writeClient ?? src.client, src.bucket, key, this.#parsedEdit());
       return `s3://${src.bucket}/${key}`;
     });
     // The merged view must show what is now on S3.
@@ -209,14 +238,18 @@ export class InspectState {
   setMaxFrames(n: number): void {
     const total = this.#header ? this.#header.dims.slice(3).reduce((a, b) => a * b, 1) : 1;
     this.#maxFrames = Math.max(1, Math.min(total, Math.floor(n) || 1));
-    if (this.#viewer === 'confirm' && this.#header) this.#plan = this.#engine.planNiftiVolume(this.#header, { maxFrames: this.#maxFrames });
+    if (this.#viewer === 'confirm' && this.#header) this.#plan = this.#volumePlan(this.#header);
+  }
+
+  #volumePlan(h: NiftiHeaderInfo): VolumePlan {
+    return planNiftiVolume(h, { maxFrames: this.#maxFrames, ...(this.#confirmAbove !== undefined ? { confirmAbove: this.#confirmAbove } : {}) });
   }
 
   /** Opens the slice viewer: asks first when the download is large, else fetches at once. */
   async openViewer(): Promise<void> {
     const h = this.#header;
     if (!h) return;
-    this.#plan = this.#engine.planNiftiVolume(h, { maxFrames: this.#maxFrames });
+    this.#plan = this.#volumePlan(h);
     if (this.#plan.needsConfirmation) this.#viewer = 'confirm';
     else await this.confirmViewer();
   }
@@ -233,7 +266,7 @@ export class InspectState {
     this.#viewerBytes = 0;
     this.#viewerProblem = undefined;
     try {
-      const v = await this.#engine.readNiftiVolume(src.client, src.bucket, key, {
+      const v = await readNiftiVolume(src.client, src.bucket, key, {
         header: h,
         maxFrames: this.#maxFrames,
         signal: ac.signal,

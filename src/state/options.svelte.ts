@@ -1,12 +1,12 @@
-// What to save of each chosen subject: pipelines, suffix and globs, top-level files (SPEC §3.3).
-import type { DownloadOptions } from '../lib/index.ts';
-import type { DerivsMode, TopLevelMode } from './query.ts';
-
-export const TOP_LEVEL_NAMES = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
+// The form's choices of what to save, turned into the engine's DownloadOptions (docs/contract.md, "Filters").
+import { MODALITY_AGNOSTIC, pipelineIncluded, type DownloadOptions } from '../lib/index.ts';
+import type { DerivsMode, TopLevelMode } from './url.ts';
 
 const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 
 export class OptionsState {
+  /** The top-level files pyAFQ knows by name, offered one by one. */
+  readonly topLevelNames = MODALITY_AGNOSTIC;
   derivs = $state<DerivsMode>('none');
   pipelines = $state<string[]>([]);
   suffix = $state('');
@@ -27,9 +27,8 @@ export class OptionsState {
 
   /** Pipelines a choice really includes: pyAFQ matches by name part, so `afq` also takes `afq-extra`. */
   effectivePipelines(all: readonly string[]): string[] {
-    if (this.derivs === 'all') return [...all];
-    if (this.derivs === 'none') return [];
-    return all.filter((p) => this.pipelines.some((s) => p.includes(s)));
+    const chosen = this.derivs === 'some' ? this.pipelines : this.derivs;
+    return all.filter((p) => pipelineIncluded(p, chosen));
   }
 
   togglePipeline(name: string) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StudyListing } from '../lib/s3/types.ts';
-import { describePipeline, formatBytes, formatDuration, overviewOf, pipelineTotals } from './overview.ts';
+import type { StudyListing } from '../lib/index.ts';
+import { describePipeline, overviewOf, pipelineDescriptionKeys, pipelineTotals, topLevelKey } from './overview.ts';
 
 const listing = (prefix: string, keys: [string, number][]): StudyListing => ({
   endpoint: 'aws',
@@ -53,11 +53,16 @@ describe('overview figures', () => {
     expect(describePipeline('nonsense')).toEqual({});
   });
 
-  it('formats sizes and durations for people', () => {
-    expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1_500_000)).toBe('1.50 MB');
-    expect(formatBytes(123_456_789_012)).toBe('123 GB');
-    expect(formatDuration(75)).toBe('1 min 15 s');
-    expect(formatDuration(undefined)).toBe('—');
+  it('finds top-level files and each BIDS pipeline\'s own description among the keys the engine sorted', () => {
+    const file = (key: string) => ({ key, size: 1, etag: '' });
+    const study = {
+      s3Prefix: 'p/q',
+      flavour: 'bids' as const,
+      topLevelFiles: [file('p/q/participants.tsv'), file('p/q/README')],
+      pipelineFiles: [file('p/q/derivatives/afq/dataset_description.json'), file('p/q/derivatives/afq/README'), file('p/q/derivatives/qsiprep/x.json')],
+    };
+    expect(topLevelKey(study, 'participants.tsv')).toBe('p/q/participants.tsv');
+    expect(topLevelKey(study, 'participants.json')).toBeUndefined();
+    expect([...pipelineDescriptionKeys(study)]).toEqual([['afq', 'p/q/derivatives/afq/dataset_description.json']]);
   });
 });

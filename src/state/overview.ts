@@ -1,5 +1,5 @@
-// Figures for the study overview, computed from a listing. Pure, so tested in Node.
-import type { StudyListing } from '../lib/s3/types.ts';
+// Figures for the study overview, computed from a listing with the engine's key rules. Pure, so tested in Node.
+import { joinKey, placeOf, relativeKey, type S3BIDSStudy, type StudyListing, type StudyLocation } from '../lib/index.ts';
 
 export interface PipelineInfo {
   name: string;
@@ -22,32 +22,46 @@ const SESSION = /^(sub-[A-Za-z0-9]+)\/(ses-[A-Za-z0-9]+)\//;
 
 /** Counts subjects (given), sessions (distinct sub/ses folder pairs in raw data), files and bytes of a listing. */
 export function overviewOf(listing: StudyListing, subjects: readonly string[]): Overview {
-  const base = listing.prefix ? listing.prefix + '/' : '';
   const sessions = new Set<string>();
   let bytes = 0;
   for (const o of listing.keys) {
     bytes += o.size;
-    const m = SESSION.exec(o.key.slice(base.length));
+    const m = SESSION.exec(relativeKey(o.key, listing.prefix) ?? '');
     if (m) sessions.add(`${m[1]}/${m[2]}`);
   }
   return { subjects: subjects.length, sessions: sessions.size, files: listing.keys.length, bytes };
 }
 
 /** Files and bytes under each pipeline, for BIDS (`derivatives/<P>/…`) or HBN (`derivatives/<sub>/<P>/…`). */
-export function pipelineTotals(listing: StudyListing, pipelines: readonly string[], flavour: 'bids' | 'hbn'): PipelineInfo[] {
-  const base = (listing.prefix ? listing.prefix + '/' : '') + 'derivatives/';
+export function pipelineTotals(listing: StudyListing, pipelines: readonly string[], flavour: StudyLocation['flavour']): PipelineInfo[] {
   const totals = new Map(pipelines.map((p) => [p, { name: p, files: 0, bytes: 0 } as PipelineInfo]));
   for (const o of listing.keys) {
-    if (!o.key.startsWith(base)) continue;
-    const parts = o.key.slice(base.length).split('/');
-    const name = flavour === 'hbn' ? (parts.length > 2 ? parts[1] : undefined) : parts.length > 1 ? parts[0] : undefined;
-    const t = name === undefined ? undefined : totals.get(name);
+    const rel = relativeKey(o.key, listing.prefix);
+    const place = rel === undefined ? undefined : placeOf(rel, flavour);
+    const t = place?.kind === 'derivative' || place?.kind === 'pipeline-file' ? totals.get(place.pipeline) : undefined;
     if (t) {
       t.files++;
       t.bytes += o.size;
     }
   }
   return [...totals.values()];
+}
+
+/** The key of a top-level file of the study (`participants.tsv`), when the study has one. */
+export function topLevelKey(study: Pick<S3BIDSStudy, 's3Prefix' | 'topLevelFiles'>, name: string): string | undefined {
+  const key = joinKey(study.s3Prefix, name);
+  return study.topLevelFiles.some((o) => o.key === key) ? key : undefined;
+}
+
+/** Each BIDS pipeline's own dataset_description.json, by pipeline name (HBN pipelines have none). */
+export function pipelineDescriptionKeys(study: Pick<S3BIDSStudy, 's3Prefix' | 'flavour' | 'pipelineFiles'>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const o of study.pipelineFiles) {
+    const rel = relativeKey(o.key, study.s3Prefix);
+    const place = rel === undefined ? undefined : placeOf(rel, study.flavour);
+    if (place?.kind === 'pipeline-file' && o.key.endsWith('/dataset_description.json')) out.set(place.pipeline, o.key);
+  }
+  return out;
 }
 
 /** Reads who made a pipeline from its dataset_description.json (BIDS 1.4+ GeneratedBy, or PipelineDescription). */
@@ -61,24 +75,4 @@ export function describePipeline(json: unknown): Pick<PipelineInfo, 'generatedBy
   if (src && typeof src.Version === 'string') out.version = src.Version;
   if (typeof d.Name === 'string') out.description = d.Name;
   return out;
-}
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-/** Bytes in decimal units, as file managers and S3 consoles show them. */
-export function formatBytes(n: number): string {
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < UNITS.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[i]}`;
-}
-
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '—';
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

@@ -1,9 +1,19 @@
-// participants.tsv as the explorer shows it: filters, sort, per-column summaries, subjects without data.
-import type { Column, Filter, ParticipantsTable, Summary, SortDirection } from '../lib/tsv/index.ts';
-import type { Engine } from './engine.ts';
+// participants.tsv as the explorer shows it, so choosing subjects can start from who they are: filters, sort,
+// per-column summaries, subjects without data.
+import {
+  applyFilters,
+  flagMissing,
+  parseParticipants,
+  sortRows,
+  summarise,
+  type Column,
+  type Filter,
+  type ParticipantsTable,
+  type SortDirection,
+  type Summary,
+} from '../lib/index.ts';
 
 export class ParticipantsState {
-  #engine: Engine;
   #table = $state.raw<ParticipantsTable | undefined>(undefined);
   #onS3 = $state.raw<ReadonlySet<string>>(new Set());
   #filters = $state.raw<Filter[]>([]);
@@ -12,10 +22,6 @@ export class ParticipantsState {
   synthetic = $state(false);
   /** Why participants.tsv could not be read, when it could not. */
   error = $state.raw<unknown>(undefined);
-
-  constructor(engine: Engine) {
-    this.#engine = engine;
-  }
 
   get table() {
     return this.#table;
@@ -34,8 +40,8 @@ export class ParticipantsState {
   readonly visible = $derived.by(() => {
     const t = this.#table;
     if (!t) return [] as number[];
-    const rows = this.#filters.length ? this.#engine.applyFilters(t, this.#filters) : t.rows.map((_, i) => i);
-    return this.#sort ? this.#engine.sortRows(t, this.#sort.column, this.#sort.dir, rows) : rows;
+    const rows = this.#filters.length ? applyFilters(t, this.#filters) : t.rows.map((_, i) => i);
+    return this.#sort ? sortRows(t, this.#sort.column, this.#sort.dir, rows) : rows;
   });
 
   /** Ids passing the filters, in table order. */
@@ -49,12 +55,12 @@ export class ParticipantsState {
     const t = this.#table;
     const out = new Map<string, Summary>();
     if (!t) return out;
-    for (const c of t.columns) if (c.name !== 'participant_id') out.set(c.name, this.#engine.summarise(t, c.name));
+    for (const c of t.columns) if (c.name !== 'participant_id') out.set(c.name, summarise(t, c.name));
     return out;
   });
 
-  /** Ids in participants.tsv with no data on S3 (SPEC §3.1: kept, but flagged). */
-  readonly missing = $derived.by(() => new Set(this.#table ? this.#engine.flagMissing(this.#table, [...this.#onS3]) : []));
+  /** Ids in participants.tsv with no data on S3: kept, but flagged (docs/contract.md, "Subjects"). */
+  readonly missing = $derived.by(() => new Set(this.#table ? flagMissing(this.#table, [...this.#onS3]) : []));
 
   set(table: ParticipantsTable | undefined, subjectsOnS3: readonly string[], synthetic = false) {
     this.#table = table;
@@ -71,9 +77,10 @@ export class ParticipantsState {
     this.error = undefined;
   }
 
-  fail(e: unknown, subjectsOnS3: readonly string[]) {
-    this.set(this.#engine.parseParticipants('participant_id\n' + subjectsOnS3.join('\n')), subjectsOnS3, true);
-    this.error = e;
+  /** No participants.tsv, or it could not be read (`error`): a table of the listing's subjects stands in. */
+  standIn(subjectsOnS3: readonly string[], error?: unknown) {
+    this.set(parseParticipants('participant_id\n' + subjectsOnS3.join('\n')), subjectsOnS3, true);
+    this.error = error;
   }
 
   filterOf(column: string): Filter | undefined {

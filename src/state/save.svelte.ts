@@ -1,10 +1,18 @@
-// The plan for the current choice, the chosen folder, and the download running into it.
-import type { DownloadOptions, DownloadPlan } from '../lib/index.ts';
-import type { DownloadControl, DownloadProgress, DownloadReport } from '../lib/save/types.ts';
-import type { StudyListing } from '../lib/s3/types.ts';
-import type { StudyLocation } from '../lib/s3/location.ts';
+// The plan follows the choice so the user sees what will be saved before saving; then the chosen folder and
+// the download running into it.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Engine, StudyModel } from './engine.ts';
+import type {
+  DownloadControl,
+  DownloadOptions,
+  DownloadPlan,
+  DownloadProgress,
+  DownloadReport,
+  S3BIDSStudy,
+  StudyListing,
+  StudyLocation,
+} from '../lib/index.ts';
+import { loadSaver, type Services } from './services.ts';
+import { StudyModels } from './study-model.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
 export interface PlanSummary {
@@ -46,8 +54,14 @@ export function summarisePlan(plan: DownloadPlan): PlanSummary {
   return s;
 }
 
+/** How long the plan waits for the choice to settle (typing a glob, stepping through seeds). */
+const PLAN_DELAY_MS = 120;
+
 export class SaveState {
-  #engine: Engine;
+  #services: Services;
+  #input: () => SaveInput | undefined;
+  #stop: () => void;
+  #models = new StudyModels();
   #abort: AbortController | undefined;
   #planSeq = 0;
   folder = $state.raw<FileSystemDirectoryHandle | undefined>(undefined);
@@ -61,21 +75,40 @@ export class SaveState {
   report = $state.raw<DownloadReport | undefined>(undefined);
   problem = $state.raw<Problem | undefined>(undefined);
   /** The model the last plan came from, so the download saves exactly what was shown. */
-  #model: StudyModel | undefined;
+  #model: S3BIDSStudy | undefined;
   #options: DownloadOptions | undefined;
+  #location: StudyLocation | undefined;
 
-  constructor(engine: Engine) {
-    this.#engine = engine;
+  /** `input`: what the plan is for right now, or undefined while there is no study to plan. */
+  constructor(services: Services, input: () => SaveInput | undefined = () => undefined) {
+    this.#services = services;
+    this.#input = input;
+    // The plan follows the choice, the options and the folder, and is worked out again after a run (the
+    // folder has changed). It is pure, so this costs no request; a run in progress keeps its plan.
+    this.#stop = $effect.root(() => {
+      $effect(() => {
+        const next = this.#input();
+        const folder = this.folder;
+        if (!next || this.running) return;
+        const t = setTimeout(() => void this.makePlan(next, folder), PLAN_DELAY_MS);
+        return () => clearTimeout(t);
+      });
+    });
+  }
+
+  /** Stops following the choice. */
+  dispose(): void {
+    this.#stop();
   }
 
   get canPickFolder() {
-    return this.#engine.pickFolder !== undefined;
+    return this.#services.pickFolder !== undefined;
   }
 
   readonly summary = $derived(this.plan ? summarisePlan(this.plan) : undefined);
 
   async pickFolder(): Promise<void> {
-    if (!this.#engine.pickFolder) {
+    if (!this.#services.pickFolder) {
       this.problem = {
         code: 'Unsupported',
         title: 'This browser cannot save into a folder',
@@ -85,10 +118,10 @@ export class SaveState {
       return;
     }
     try {
-      this.folder = await this.#engine.pickFolder();
+      this.folder = await this.#services.pickFolder();
       this.problem = undefined;
       // Remembering is a convenience: a browser that refuses to store handles still saves.
-      await this.#engine.rememberFolder(this.folder).catch(() => undefined);
+      await this.#services.rememberFolder(this.folder).catch(() => undefined);
     } catch (e) {
       if ((e as { name?: string }).name === 'AbortError') return; // The user closed the picker.
       this.problem = describeProblem(e);
@@ -97,9 +130,9 @@ export class SaveState {
 
   /** Looks up the folder of an earlier visit (never prompts). */
   async recall(): Promise<void> {
-    if (!this.#engine.pickFolder) return;
+    if (!this.#services.pickFolder) return;
     try {
-      const r = await this.#engine.recallFolder();
+      const r = await this.#services.recallFolder();
       this.remembered = r ? { handle: r.handle, name: r.name } : undefined;
     } catch {
       this.remembered = undefined;
@@ -111,7 +144,7 @@ export class SaveState {
     const r = this.remembered;
     if (!r) return;
     try {
-      this.folder = await this.#engine.ensureFolderAccess(r.handle);
+      this.folder = await this.#services.ensureFolderAccess(r.handle);
       this.problem = undefined;
     } catch (e) {
       this.remembered = undefined;
@@ -119,12 +152,18 @@ export class SaveState {
     }
   }
 
+  /** The ZIP's name: the planned study's id. */
+  get zipFileName(): string {
+    return `${this.#location?.studyId ?? 's3bids'}.zip`;
+  }
+
   /** Where the browser has no folder picker: the planned files as one streamed ZIP. */
-  async startZip(fileName: string): Promise<void> {
+  async startZip(fileName = this.zipFileName): Promise<void> {
+    const { ZIP_LIMIT_BYTES } = await loadSaver();
     const model = this.#model;
     if (!model || !this.#options || this.running || !this.plan) return;
     const bytes = summarisePlan(this.plan).bytes;
-    if (bytes > this.#engine.zipLimitBytes) {
+    if (bytes > ZIP_LIMIT_BYTES) {
       this.problem = {
         code: 'TooLarge',
         title: 'Too large for a ZIP in this browser',
@@ -133,11 +172,11 @@ export class SaveState {
       };
       return;
     }
-    await this.#run(async (ctl) => model.download(await this.#engine.zipTarget(fileName), this.#options!, ctl));
+    await this.#run(async (ctl) => model.download(await this.#services.zipTarget(fileName), this.#options!, ctl));
   }
 
   /** Works out what would be saved (and, with a folder, what is already there). No writes. */
-  async makePlan(input: SaveInput): Promise<void> {
+  async makePlan(input: SaveInput, folder = this.folder): Promise<void> {
     const seq = ++this.#planSeq;
     this.planning = true;
     this.planProblem = undefined;
@@ -147,11 +186,12 @@ export class SaveState {
         this.#model = undefined;
         return;
       }
-      const model = await this.#engine.openStudy(input.client, input.location, input.listing, input.subjects, input.seed);
-      const plan = await model.plan(input.options, this.folder);
+      const model = await this.#models.get({ client: input.client, location: input.location, listing: input.listing, subjects: input.subjects, seed: input.seed });
+      const plan = await model.plan(input.options, folder);
       if (seq !== this.#planSeq) return;
       this.#model = model;
       this.#options = input.options;
+      this.#location = input.location;
       this.plan = plan;
     } catch (e) {
       if (seq !== this.#planSeq) return;

@@ -1,9 +1,10 @@
-// Which subjects to save: all, by hand, from the current filter, or a seeded random subset (pyAFQ's shuffle).
-import type { Engine } from './engine.ts';
-import type { SelectionMode } from './query.ts';
+// Which subjects to save: all, by hand, from the current filter, or a seeded random subset drawn as pyAFQ
+// draws it, so a script can repeat the choice.
+import { drawSeed, selectSubjects } from '../lib/index.ts';
+import { parseSeed, type SelectionMode } from './url.ts';
+import { describeProblem, type Problem } from './errors.ts';
 
 export class SelectionState {
-  #engine: Engine;
   #subjects: () => readonly string[];
   #filtered: () => readonly string[];
   mode = $state<SelectionMode>('random');
@@ -13,8 +14,7 @@ export class SelectionState {
   seed = $state<number | undefined>(undefined);
   fromFiltered = $state(false);
 
-  constructor(engine: Engine, subjects: () => readonly string[], filtered: () => readonly string[]) {
-    this.#engine = engine;
+  constructor(subjects: () => readonly string[], filtered: () => readonly string[]) {
     this.#subjects = subjects;
     this.#filtered = filtered;
   }
@@ -38,7 +38,7 @@ export class SelectionState {
         case 'random': {
           const pool = this.fromFiltered ? this.#filtered().filter((id) => has.has(id)) : onS3;
           if (this.seed === undefined) return { ids: [] };
-          return { ids: this.#engine.selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
+          return { ids: selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
         }
       }
     } catch (e) {
@@ -50,19 +50,22 @@ export class SelectionState {
     return this.result.ids;
   }
 
+  /** Why the choice is empty, when it is an error (an unknown subject, no subjects to draw from). */
+  readonly problem = $derived<Problem | undefined>(this.result.error ? describeProblem(this.result.error) : undefined);
+
   setMode(mode: SelectionMode) {
     this.mode = mode;
-    if (mode === 'random' && this.seed === undefined) this.seed = this.#engine.drawSeed();
+    if (mode === 'random' && this.seed === undefined) this.seed = drawSeed();
   }
 
   /** A fresh seed, shown to the user so the draw can be repeated. */
   newSeed() {
-    this.seed = this.#engine.drawSeed();
+    this.seed = drawSeed();
   }
 
   setSeed(text: string) {
-    const v = Number(text);
-    if (text.trim() !== '' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) this.seed = v;
+    const seed = parseSeed(text);
+    if (seed !== undefined) this.seed = seed;
   }
 
   toggle(id: string) {

@@ -1,17 +1,29 @@
-// The open study: location, client (credentials in memory only), listing with progress, the study model,
-// overview figures, pipelines and participants.tsv. Every failure lands in `problem`, never the console only.
+// The open study, so every panel works from one listing: location, client (credentials in memory only),
+// listing with progress, the study model, overview figures, pipelines and participants.tsv. Every failure
+// lands in `problem`, never the console only.
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { Credentials, StudyListing } from '../lib/s3/types.ts';
-import { parseLocation, type LocationOverrides, type StudyLocation } from '../lib/s3/location.ts';
-import type { Engine, StudyModel } from './engine.ts';
-import { describePipeline, overviewOf, pipelineTotals, type Overview, type PipelineInfo } from './overview.ts';
+import {
+  getObjectText,
+  parseLocation,
+  parseParticipants,
+  relativeKey,
+  s3JsonRead,
+  type Credentials,
+  type LocationOverrides,
+  type S3BIDSStudy,
+  type StudyListing,
+  type StudyLocation,
+} from '../lib/index.ts';
+import type { Services } from './services.ts';
+import { openStudyModel } from './study-model.ts';
+import { describePipeline, overviewOf, pipelineDescriptionKeys, pipelineTotals, topLevelKey, type Overview, type PipelineInfo } from './overview.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { ParticipantsState } from './participants.svelte.ts';
 
 export type StudyStatus = 'idle' | 'listing' | 'ready' | 'error';
 
 export class StudyState {
-  #engine: Engine;
+  #services: Services;
   #participants: ParticipantsState;
   #abort: AbortController | undefined;
   #credentials: Credentials | undefined;
@@ -28,7 +40,7 @@ export class StudyState {
   /** Top-level folders as soon as the first listing page is in. */
   topFolders = $state.raw<string[]>([]);
   listing = $state.raw<StudyListing | undefined>(undefined);
-  model = $state.raw<StudyModel | undefined>(undefined);
+  model = $state.raw<S3BIDSStudy | undefined>(undefined);
   client = $state.raw<S3Client | undefined>(undefined);
   overview = $state.raw<Overview | undefined>(undefined);
   pipelines = $state.raw<PipelineInfo[]>([]);
@@ -38,8 +50,8 @@ export class StudyState {
   cachedAt = $state<string | undefined>(undefined);
   changedSinceCache = $state(false);
 
-  constructor(engine: Engine, participants: ParticipantsState) {
-    this.#engine = engine;
+  constructor(services: Services, participants: ParticipantsState) {
+    this.#services = services;
     this.#participants = participants;
   }
 
@@ -49,9 +61,13 @@ export class StudyState {
   get subjects(): string[] {
     return this.model?.allSubjects ?? [];
   }
-  get topFiles() {
-    return this.listing?.topObjects ?? [];
-  }
+  /** Files at the top of the study, named relative to it. */
+  readonly topFiles = $derived.by(() => {
+    const l = this.listing;
+    return (l?.topObjects ?? []).map((o) => ({ key: o.key, name: relativeKey(o.key, l!.prefix) ?? o.key, size: o.size }));
+  });
+  /** Pipeline names, for choosing which to save. */
+  readonly pipelineNames = $derived(this.pipelines.map((p) => p.name));
 
   /** Credentials live only in this object; they never reach the URL or storage. */
   setCredentials(c: Credentials | undefined) {
@@ -76,7 +92,7 @@ export class StudyState {
 
   /** "Clear cached data": forgets every cached listing (the open study stays on screen). */
   async clearCache(): Promise<void> {
-    await this.#engine.clearCache();
+    await this.#services.clearCache();
     this.cachedAt = undefined;
   }
 
@@ -112,9 +128,9 @@ export class StudyState {
     this.changedSinceCache = false;
     this.#participants.reset();
     try {
-      const client = this.#engine.createClient(loc, this.#credentials);
+      const client = this.#services.createClient(loc, this.#credentials);
       this.client = client;
-      const { cached, fresh } = await this.#engine.listing(client, loc, {
+      const { cached, fresh } = await this.#services.listing(client, loc, {
         signal: ac.signal,
         refresh,
         onTopLevel: (p) => current() && (this.topFolders = p.topFolders),
@@ -144,35 +160,33 @@ export class StudyState {
   }
 
   async #adopt(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
-    const model = await this.#engine.openStudy(client, loc, listing, 'all', 0);
+    const model = await openStudyModel({ client, location: loc, listing, subjects: 'all', seed: 0 });
     if (!current()) return;
     this.listing = listing;
     this.model = model;
     this.overview = overviewOf(listing, model.allSubjects);
     this.pipelines = pipelineTotals(listing, model.derivativeTypes, loc.flavour);
     this.status = 'ready';
-    await Promise.all([this.#readDescriptions(client, loc, listing, current), this.#readParticipants(client, loc, listing, model, current)]);
+    await Promise.all([this.#readDescriptions(client, model, current), this.#readParticipants(client, model, current)]);
   }
 
-  async #readDescriptions(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
-    const base = loc.prefix ? loc.prefix + '/' : '';
-    const keys = new Set(listing.keys.map((o) => o.key));
-    const top = base + 'dataset_description.json';
-    if (keys.has(top)) {
+  async #readDescriptions(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
+    const top = topLevelKey(model, 'dataset_description.json');
+    if (top) {
       try {
-        const d = JSON.parse(await this.#engine.readText(client, loc.bucket, top)) as { Name?: unknown };
-        if (current() && typeof d.Name === 'string') this.name = d.Name;
+        const d = (await s3JsonRead(client, model.bucket, top)) as { Name?: unknown } | null;
+        if (current() && typeof d?.Name === 'string') this.name = d.Name;
       } catch (e) {
         if (current()) this.accessProblem ??= describeProblem(e);
       }
     }
-    if (loc.flavour !== 'bids') return;
+    const keys = pipelineDescriptionKeys(model);
     const described = await Promise.all(
       this.pipelines.map(async (p) => {
-        const key = `${base}derivatives/${p.name}/dataset_description.json`;
-        if (!keys.has(key)) return p;
+        const key = keys.get(p.name);
+        if (!key) return p;
         try {
-          return { ...p, ...describePipeline(JSON.parse(await this.#engine.readText(client, loc.bucket, key))) };
+          return { ...p, ...describePipeline(await s3JsonRead(client, model.bucket, key)) };
         } catch {
           return p; // The pipeline is still listed; only its description is missing.
         }
@@ -181,24 +195,22 @@ export class StudyState {
     if (current()) this.pipelines = described;
   }
 
-  async #readParticipants(client: S3Client, loc: StudyLocation, listing: StudyListing, model: StudyModel, current: () => boolean) {
-    const base = loc.prefix ? loc.prefix + '/' : '';
-    const has = (name: string) => listing.topObjects.some((o) => o.key === base + name);
-    if (!has('participants.tsv')) {
-      this.#participants.set(this.#engine.parseParticipants('participant_id\n' + model.allSubjects.join('\n')), model.allSubjects, true);
+  async #readParticipants(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
+    const tsv = topLevelKey(model, 'participants.tsv');
+    if (!tsv) {
+      this.#participants.standIn(model.allSubjects);
       return;
     }
+    const json = topLevelKey(model, 'participants.json');
     try {
       const [text, sidecar] = await Promise.all([
-        this.#engine.readText(client, loc.bucket, base + 'participants.tsv'),
-        has('participants.json')
-          ? this.#engine.readText(client, loc.bucket, base + 'participants.json').then((t) => JSON.parse(t) as unknown, () => undefined)
-          : undefined,
+        getObjectText(client, model.bucket, tsv),
+        json ? s3JsonRead(client, model.bucket, json).catch(() => undefined) : undefined,
       ]);
-      if (current()) this.#participants.set(this.#engine.parseParticipants(text, sidecar), model.allSubjects);
+      if (current()) this.#participants.set(parseParticipants(text, sidecar), model.allSubjects);
     } catch (e) {
       if (!current()) return;
-      this.#participants.fail(e, model.allSubjects);
+      this.#participants.standIn(model.allSubjects, e);
       this.accessProblem ??= describeProblem(e);
     }
   }

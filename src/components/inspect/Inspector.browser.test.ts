@@ -3,10 +3,8 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import { encodeNifti } from '../../lib/nifti/encode.ts';
-import { planNiftiVolume } from '../../lib/nifti/index.ts';
-import { createS3Client, listAll } from '../../lib/s3/index.ts';
-import { InspectState, inspectEngine } from '../../state/inspect.svelte.ts';
+import { createS3Client, encodeNifti, listAll } from '../../lib/index.ts';
+import { InspectState } from '../../state/inspect.svelte.ts';
 import Inspector from './Inspector.svelte';
 
 const B = 'inspect-browser';
@@ -50,8 +48,7 @@ beforeAll(async () => {
   await root.removeEntry('inspect-test', { recursive: true }).catch(() => undefined);
   dir = await root.getDirectoryHandle('inspect-test', { create: true });
   // A low confirmation threshold, so this small image takes the "large download" path.
-  const engine = { ...inspectEngine, planNiftiVolume: (h: Parameters<typeof planNiftiVolume>[0], o: { maxFrames?: number } = {}) => planNiftiVolume(h, { ...o, confirmAbove: 1000 }) };
-  state = new InspectState(() => ({ client, bucket: B, prefix: P, keys, localDir: dir }), engine);
+  state = new InspectState(() => ({ client, bucket: B, prefix: P, keys, localDir: dir }), { confirmAbove: 1000 });
   app = mount(Inspector, { target: document.body, props: { inspect: state } });
 });
 afterAll(() => unmount(app));

@@ -1,10 +1,6 @@
 // The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
 // Credentials never appear here; nothing that reads them is in this file.
-
-export type Filter =
-  | { column: string; kind: 'range'; min?: number; max?: number }
-  | { column: string; kind: 'pick'; values: string[] }
-  | { column: string; kind: 'text'; contains: string };
+import { validateSeed, type Filter, type SortDirection } from '../lib/index.ts';
 
 export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
 export type DerivsMode = 'all' | 'none' | 'some';
@@ -17,7 +13,7 @@ export interface ViewQuery {
   region?: string;
   pathStyle?: boolean;
   filters: Filter[];
-  sort?: { column: string; dir: 'asc' | 'desc' };
+  sort?: { column: string; dir: SortDirection };
   mode: SelectionMode;
   /** Subjects picked by hand. */
   ids: string[];
@@ -48,6 +44,16 @@ export const DEFAULT_QUERY: ViewQuery = {
   top: 'default',
   topNames: [],
 };
+
+/** A seed as typed or as the URL has it: what the engine's validateSeed accepts, else undefined. */
+export function parseSeed(text: string | null): number | undefined {
+  if (text === null || text.trim() === '') return undefined;
+  try {
+    return validateSeed(Number(text));
+  } catch {
+    return undefined;
+  }
+}
 
 const list = (v: string | null) => (v ? v.split(',').filter(Boolean) : []);
 
@@ -83,14 +89,13 @@ export function decodeQuery(hash: string): ViewQuery {
   if (region) q.region = region;
   if (p.has('pathStyle')) q.pathStyle = p.get('pathStyle') === '1';
   const sort = /^(.*):(asc|desc)$/.exec(p.get('sort') ?? '');
-  if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as 'asc' | 'desc' };
+  if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as SortDirection };
   q.mode = oneOf(p.get('mode'), ['all', 'hand', 'filter', 'random'] as const, DEFAULT_QUERY.mode);
   q.ids = list(p.get('ids'));
   const n = Number(p.get('n'));
   if (Number.isInteger(n) && n >= 1) q.n = n;
-  const seedText = p.get('seed');
-  const seed = Number(seedText);
-  if (seedText !== null && seedText !== '' && Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff) q.seed = seed;
+  const seed = parseSeed(p.get('seed'));
+  if (seed !== undefined) q.seed = seed;
   q.fromFiltered = p.get('fromFiltered') === '1';
   q.derivs = oneOf(p.get('derivs'), ['all', 'none', 'some'] as const, DEFAULT_QUERY.derivs);
   q.pipelines = list(p.get('pipelines'));

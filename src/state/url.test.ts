@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './query.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, parseSeed, type ViewQuery } from './url.ts';
 
 describe('view query in the URL hash', () => {
   it('round-trips every field, including awkward text', () => {
@@ -45,5 +45,12 @@ describe('view query in the URL hash', () => {
     expect(decodeQuery('#seed=1.5').seed).toBeUndefined();
     expect(decodeQuery('#filters=' + encodeURIComponent('[{"column":"a","kind":"range","min":"x"},{"column":"b","kind":"text","contains":"y"}]')).filters)
       .toEqual([{ column: 'b', kind: 'text', contains: 'y' }]);
+  });
+
+  it('reads a seed as the engine accepts it, whether typed or in the URL', () => {
+    expect(parseSeed('42')).toBe(42);
+    expect(parseSeed(' 0 ')).toBe(0);
+    expect(parseSeed('4294967295')).toBe(4294967295);
+    for (const bad of [null, '', '  ', '-1', '4294967296', '1.5', 'x']) expect(parseSeed(bad), String(bad)).toBeUndefined();
   });
 });

@@ -1,0 +1,35 @@
+// How numbers read on screen: sizes, durations, matrix entries and sidecar values. Pure, so tested in Node.
+
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** Bytes in decimal units, as file managers and S3 consoles show them: 999 B, 1.50 MB, 123 GB. */
+export function formatBytes(n: number | undefined): string {
+  if (n === undefined) return 'unknown';
+  let i = 0;
+  let v = n;
+  while (v >= 1000 && i < UNITS.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[i]}`;
+}
+
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '—';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** A matrix entry: short, aligned, no "-0". */
+export function formatNumber(v: number): string {
+  if (Object.is(v, -0) || Math.abs(v) < 5e-7) return '0';
+  return Number.isInteger(v) ? String(v) : v.toFixed(4).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** A sidecar value on one line, as JSON shows it. */
+export function formatValue(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s.length > 120 ? s.slice(0, 117) + '…' : s;
+}

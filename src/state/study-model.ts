@@ -1,0 +1,41 @@
+// The engine's study model (pyAFQ's S3BIDSStudy, or HBNSite for an HBN site) over a listing already in
+// hand, so opening one makes no request. Plans reuse the model while the choice of subjects stands.
+import type { S3Client } from '@aws-sdk/client-s3';
+import { HBNSite, S3BIDSStudy, type StudyListing, type StudyLocation } from '../lib/index.ts';
+
+export interface ModelChoice {
+  client: S3Client;
+  location: StudyLocation;
+  listing: StudyListing;
+  subjects: readonly string[] | 'all';
+  seed: number | undefined;
+}
+
+export function openStudyModel(c: ModelChoice): Promise<S3BIDSStudy> {
+  const common = { subjects: c.subjects, client: c.client, listing: c.listing, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
+  if (c.location.flavour === 'hbn' && c.location.site) return HBNSite.open({ site: c.location.site, ...common });
+  return S3BIDSStudy.open({ studyId: c.location.studyId, bucket: c.location.bucket, s3Prefix: c.location.prefix, ...common });
+}
+
+const sameSubjects = (a: ModelChoice['subjects'], b: ModelChoice['subjects']) =>
+  a === b || (a !== 'all' && b !== 'all' && a.length === b.length && a.every((s, i) => s === b[i]));
+
+const sameChoice = (a: ModelChoice, b: ModelChoice) =>
+  a.listing === b.listing && a.client === b.client && a.location === b.location && a.seed === b.seed && sameSubjects(a.subjects, b.subjects);
+
+/** The model of the last choice, opened once and handed out again while the choice is the same. */
+export class StudyModels {
+  #last: { choice: ModelChoice; model: Promise<S3BIDSStudy> } | undefined;
+
+  get(choice: ModelChoice): Promise<S3BIDSStudy> {
+    const last = this.#last;
+    if (last && sameChoice(last.choice, choice)) return last.model;
+    const model = openStudyModel(choice);
+    this.#last = { choice: { ...choice, subjects: choice.subjects === 'all' ? 'all' : [...choice.subjects] }, model };
+    // A choice that failed is tried again next time, not remembered.
+    model.catch(() => {
+      if (this.#last?.model === model) this.#last = undefined;
+    });
+    return model;
+  }
+}
