@@ -1,10 +1,10 @@
 // Issue 7, bad input that only a browser meets: a bucket without CORS, a full disk (storage quota),
 // access to the folder revoked mid-run, the folder deleted mid-run, and two savers in one folder.
 // Each gets a clear message, the run stops starting files it cannot save, and nothing is lost.
-import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
+import { freshFolder, sha256, walkFiles } from '#harness/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdp, commands } from 'vitest/browser';
-import type { SeededObject } from '../../tests/support/browser-global-setup.ts';
+import type { SeededObject } from '#harness/vitest/browser-setup.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import type { DownloadPlan } from '../../src/lib/bids/types.ts';
 import { isS3BIDSError } from '../../src/lib/errors/index.ts';

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { DIST } from '../support/build-app.ts';
+import { DIST } from '#harness/app.ts';
 
 const html = readFileSync(join(DIST, 'index.html'), 'utf8');
 const initial = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"|<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)]

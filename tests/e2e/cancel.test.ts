@@ -1,12 +1,12 @@
 // Cancel mid-save and resume, through a proxy that adds latency like a real network round trip.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { startProxy, type Proxy } from '../support/proxy.ts';
-import { serveDist } from '../support/build-app.ts';
-import { launchChromium, readOpfsTree, type Chromium } from '../support/chromium.ts';
-import { demoStudy, seedFiles } from '../support/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '../support/fixtures/types.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, readOpfsTree, type Chromium } from '#harness/chromium.ts';
+import { demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
 
 let moto: Moto;
 let proxy: Proxy;

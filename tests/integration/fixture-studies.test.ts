@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import {
   BIDS_PIPELINES,
   BIDS_RECURRING_PREFIX,
@@ -18,7 +18,7 @@ import {
   HBN_ROOT,
   type FixtureFile,
   type HbnSiteFixture,
-} from '../support/fixtures/index.ts';
+} from '#harness/fixtures/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 import { listStudy } from '../../src/lib/s3/list-study.ts';
 import { HBNSite, S3BIDSStudy } from '../../src/lib/bids/index.ts';

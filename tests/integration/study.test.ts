@@ -1,6 +1,6 @@
 // SPEC §3 rules, each against a real S3 server (moto) holding a small study whose every key is known.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 import { listStudy } from '../../src/lib/s3/list-study.ts';
 import { HBNSite, S3BIDSStudy, lsStudy, type DownloadPlan } from '../../src/lib/bids/index.ts';

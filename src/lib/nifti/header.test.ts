@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CREDENTIALS, startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../s3/index.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { encodeNifti, gzipBytes } from './encode.ts';
 import { readNiftiHeader } from './header.ts';
-import { BIG_DIMS, bigNiftiGz, countingProxy, fileStream } from './testing.ts';
+import { BIG_DIMS, bigNiftiGz, countingProxy, fileStream } from '#harness/fixtures/big-nifti.ts';
 
 const B = 'nifti-hdr';
 const AFFINE = [

@@ -3,8 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BrowserCommand } from 'vitest/node';
 import type { TestProject } from 'vitest/node';
-import { startMoto, type Moto } from './moto.ts';
-import { faultMix, startProxy, type FaultMode, type Proxy, type ProxyOptions } from './proxy.ts';
+import { startMoto, type Moto } from '../moto.ts';
+import { faultMix, startProxy, type FaultMode, type Proxy, type ProxyOptions } from '../proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
