@@ -19,6 +19,9 @@ export default defineConfig({
   plugins: [svelte()],
   build: { target: 'es2022', sourcemap: true },
   test: {
+    // A condition polled for (a rendered count, a file on disk) may take seconds on a busy two-core
+    // machine: wait for it up to 30 s rather than Vitest's default 1 s. Tests never wait on a clock.
+    expect: { poll: { timeout: 30_000 } },
     projects: [
       {
         // The engine in Node, against moto on loopback.
