@@ -1,4 +1,4 @@
-// The hardening scenario (issue 7): a save of many small objects through a proxy that faults a share of
+// The fault scenario (README.md, "Faults and bad input"): a save of many small objects through a proxy that faults a share of
 // the requests (500, 503 SlowDown, reset mid-body, short body, stall) while some objects are replaced
 // after listing. Afterwards the folder is walked: every file outside .s3bids/ must equal its source.
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
-// `npm run bench`: starts moto and a 30 ms delay proxy, generates the data, runs every SPEC §6
-// scenario, prints a table and writes bench/results.md and bench/results.json.
+// `npm run bench`: starts moto and a 30 ms delay proxy, generates the data, runs every scenario of
+// docs/contract.md, "Performance", prints a table and writes bench/results.md and bench/results.json.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -141,7 +141,7 @@ try {
   await moto.stop();
 }
 
-// Every SPEC §6 name appears, measured or not.
+// Every figure docs/contract.md, "Performance", names appears, measured or not.
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',

@@ -1,4 +1,4 @@
-// Issue 7, bad input that only a browser meets: a bucket without CORS, a full disk (storage quota),
+// Bad input that only a browser meets (README.md, "Faults and bad input"): a bucket without CORS, a full disk (storage quota),
 // access to the folder revoked mid-run, the folder deleted mid-run, and two savers in one folder.
 // Each gets a clear message, the run stops starting files it cannot save, and nothing is lost.
 import { freshFolder, sha256, walkFiles } from '#harness/opfs.ts';

@@ -1,4 +1,4 @@
-// The researcher's journey of issue 4, in headless Chromium against the built app and moto on another origin.
+// The researcher's journey (README.md, "Using the app"), in headless Chromium against the built app and moto on another origin.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Issue 7, security: the Content-Security-Policy holds in the built app, bucket data renders as text
+// Security (README.md, "Security"): the Content-Security-Policy holds in the built app, bucket data renders as text
 // (XSS payloads in keys, TSV and JSON), and credentials leave no trace in storage, the URL, logs or exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

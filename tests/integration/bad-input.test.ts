@@ -1,4 +1,4 @@
-// Issue 7, bad input, in Node against moto: each case gets a clear message (an S3BIDSError code and
+// Bad input (README.md, "Faults and bad input"), in Node against moto: each case gets a clear message (an S3BIDSError code and
 // words a user can act on) and loses nothing (no file written wrongly, nothing outside the folder).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';

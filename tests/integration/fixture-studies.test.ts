@@ -66,7 +66,7 @@ describe('the BIDS fixture study', () => {
     }
   });
 
-  it('seed 42 picks pyAFQ’s three subjects (SPEC §3.1 vector)', async () => {
+  it('seed 42 picks pyAFQ’s three subjects (the test vector of docs/contract.md, "Subjects")', async () => {
     const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: P, client, subjects: 3, randomSeed: 42 });
     expect(numpyShuffle([...BIDS_SUBJECTS], 42)).toEqual(['sub-01', 'sub-010', 'sub-05', 'sub-02', 'sub-04', 'sub-03']);
     expect(study.subjects.map((s) => s.subjectId)).toEqual(sortCodePoints(['sub-01', 'sub-010', 'sub-05']));
