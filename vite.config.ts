@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
-import { browserCommands } from './tests/support/browser-global-setup.ts';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './tests/support/chromium-flags.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './harness/chromium.ts';
+import { browserCommands } from './harness/vitest/browser-setup.ts';
 
 
 // The SDK warns on every Node < 22 process that it will need Node 22 from 2027; the project pins Node 20
@@ -19,6 +19,9 @@ export default defineConfig({
   plugins: [svelte()],
   build: { target: 'es2022', sourcemap: true },
   test: {
+    // A condition polled for (a rendered count, a file on disk) may take seconds on a busy two-core
+    // machine: wait for it up to 30 s rather than Vitest's default 1 s. Tests never wait on a clock.
+    expect: { poll: { timeout: 30_000 } },
     projects: [
       {
         // The engine in Node, against moto on loopback.
@@ -38,7 +41,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['src/**/*.browser.test.ts', 'tests/browser/**/*.test.ts'],
-          globalSetup: ['tests/support/browser-global-setup.ts'],
+          globalSetup: ['harness/vitest/browser-setup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -60,7 +63,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/support/build-app.ts'],
+          globalSetup: ['harness/vitest/e2e-setup.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,

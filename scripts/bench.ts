@@ -1,18 +1,19 @@
-// `npm run bench`: starts moto and a 30 ms delay proxy, generates the data, runs every SPEC §6
-// scenario, prints a table and writes bench/results.md and bench/results.json.
+// `npm run bench`: starts moto and a 30 ms delay proxy, generates the data, runs every scenario of
+// docs/contract.md, "Performance", prints a table and writes bench/results.md and bench/results.json.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { largeStudy, largeStudyKeyCount, seedFiles } from '../tests/support/fixtures/index.ts';
-import { startMoto } from '../tests/support/moto.ts';
-import { startProxy } from '../tests/support/proxy.ts';
+import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/index.ts';
+import { startMoto } from '#harness/moto.ts';
+import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { buildBenchPage, openBench, serveDir } from '../bench/lib/browser.ts';
+import { serveDir } from '#harness/app.ts';
+import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
 import { bigNiftiGz, buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
 import { participantsRenderFigure } from '../bench/lib/app.ts';
-import { faultSummary, runFaultScenario } from '../bench/scenarios/faults.ts';
+import { faultSummary, runFaultScenario } from '#harness/faults.ts';
 import { machine, median, notMeasured, printTable, round, writeResults, type Figure } from '../bench/lib/report.ts';
 import { heapFigure, savingFigures } from '../bench/lib/saving.ts';
 
@@ -140,7 +141,7 @@ try {
   await moto.stop();
 }
 
-// Every SPEC §6 name appears, measured or not.
+// Every figure docs/contract.md, "Performance", names appears, measured or not.
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',

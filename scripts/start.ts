@@ -2,9 +2,9 @@
 // 127.0.0.1 and prints the address; the page opens on the demo study. Works offline. Ctrl-C stops it all.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, DIST, serveDist } from '../tests/support/build-app.ts';
-import { motoAvailable, startMoto, type Moto } from '../tests/support/moto.ts';
-import { DEMO_BUCKET, DEMO_PREFIX, demoStudy, seedFiles } from '../tests/support/fixtures/index.ts';
+import { buildApp, DIST, serveDist } from '#harness/app.ts';
+import { motoAvailable, startMoto, type Moto } from '#harness/moto.ts';
+import { DEMO_BUCKET, DEMO_PREFIX, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 
 const DEMO_JSON = join(DIST, 'demo.json');
 

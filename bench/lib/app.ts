@@ -1,9 +1,9 @@
 // participants-10k-render: the built app, in Chromium, on a study whose participants.tsv has 10,000
 // rows. Timed inside the page from the TSV's arrival (resource timing) to the first painted table row.
-import type { Moto } from '../../tests/support/moto.ts';
-import { launchChromium } from '../../tests/support/chromium.ts';
+import { serveDir } from '#harness/app.ts';
+import { launchChromium } from '#harness/chromium.ts';
+import type { Moto } from '#harness/moto.ts';
 import { median, round, type Figure } from './report.ts';
-import { serveDir } from './browser.ts';
 
 export async function participantsRenderFigure(moto: Moto, appDir: string, tsv: string): Promise<Figure> {
   await moto.createBucket('bench-10k');

@@ -1,22 +1,11 @@
-// Builds bench/page with Vite's build API, serves it on loopback, and opens it in Chromium.
-import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+// Builds bench/page with Vite's build API and opens it in Chromium (served by the harness's static server).
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
-import { launchChromium, type Chromium } from '../../tests/support/chromium.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const TYPES: Record<string, string> = {
-  '.html': 'text/html',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.wasm': 'application/wasm',
-};
+import { ROOT } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
 
 export async function buildBenchPage(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 's3bids-bench-page-'));
@@ -28,24 +17,6 @@ export async function buildBenchPage(): Promise<string> {
     build: { outDir, emptyOutDir: true, target: 'es2022', sourcemap: false },
   });
   return outDir;
-}
-
-/** A tiny static server (the page only needs GETs of built files). */
-export async function serveDir(dir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
-    const file = join(dir, path.endsWith('/') ? `${path}index.html` : path);
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
-  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 export interface BenchBrowser {

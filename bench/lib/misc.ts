@@ -1,18 +1,16 @@
 // Figures that need no saving: the initial bundle, participants.tsv at 10,000 rows, NIfTI header bytes.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { build } from 'vite';
+import { buildApp } from '#harness/app.ts';
 import { median, notMeasured, round, type Figure } from './report.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
 
 /** Builds the app into a temporary folder (the caller removes it). */
 export async function buildAppForBench(): Promise<string> {
   const outDir = mkdtempSync(join(tmpdir(), 's3bids-bench-app-'));
-  await build({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  await buildApp({ outDir, quiet: true });
   return outDir;
 }
 

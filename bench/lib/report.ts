@@ -1,4 +1,5 @@
-// Figures, the machine, and the two result files (SPEC §6: bench/results.md and bench/results.json).
+// Figures, the machine, and the two result files (docs/contract.md, "Performance": bench/results.md and
+// bench/results.json).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -10,7 +11,7 @@ export interface Figure {
   unit: string;
   reference?: string;
   referenceValue?: number;
-  /** As SPEC §6 defines it per figure (reference/ours for times, ours/reference for rates). */
+  /** As docs/contract.md, "Performance", defines it per figure (reference/ours for times, ours/reference for rates). */
   ratio?: number;
   target: string;
   pass?: boolean;

@@ -1,10 +1,10 @@
-// Issue 7, bad input that only a browser meets: a bucket without CORS, a full disk (storage quota),
+// Bad input that only a browser meets (README.md, "Faults and bad input"): a bucket without CORS, a full disk (storage quota),
 // access to the folder revoked mid-run, the folder deleted mid-run, and two savers in one folder.
 // Each gets a clear message, the run stops starting files it cannot save, and nothing is lost.
-import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
+import { freshFolder, sha256, walkFiles } from '#harness/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cdp, commands } from 'vitest/browser';
-import type { SeededObject } from '../../tests/support/browser-global-setup.ts';
+import type { SeededObject } from '#harness/vitest/browser-setup.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { isS3BIDSError } from '../../src/lib/errors/index.ts';
@@ -123,13 +123,24 @@ describe('bad input in Chromium', () => {
     // OPFS cannot lose its permission and CDP has no file-system permission to revoke, so the folder
     // handle itself starts refusing, with the browser's own NotAllowedError, once ten files are saved;
     // the real directory target runs over it.
+    // Ten files arrive; the next ones wait at the proxy until access is gone, so the run is mid-way
+    // when it is revoked however fast this machine is.
     const state = { revoked: false };
     const revocable = revocableHandle(dir, state);
+    await commands.proxyHold(proxy, { after: 10 });
+    let released: Promise<void> | undefined;
     const report = await run(revocable, plan, {
       concurrency: 2,
       progressIntervalMs: 10,
-      control: { onProgress: (p) => void (p.filesDone >= 10 && (state.revoked = true)) },
-    });
+      control: {
+        onProgress: (p) => {
+          if (p.filesDone < 10 || released) return;
+          state.revoked = true;
+          released = commands.proxyRelease(proxy);
+        },
+      },
+    }).finally(() => commands.proxyRelease(proxy));
+    await released;
     expect(report.stopped).toMatch(/writing to the folder is no longer allowed\. Choose the folder again \(grant access\)/);
     expect(report.downloaded).toBeGreaterThanOrEqual(10);
     expect(report.downloaded + report.failed.filter((f) => f.localPath !== '.s3bids/manifest.json').length).toBe(plan.entries.length);
@@ -142,10 +153,13 @@ describe('bad input in Chromium', () => {
   });
 
   it('the folder deleted mid-run: clear failures, no crash, the report says the folder was moved or deleted', async () => {
-    const slow = await commands.proxyStart({ delayMs: 150 });
+    const slow = await commands.proxyStart({});
     const root = await navigator.storage.getDirectory();
     const dir = await freshFolder('bad-deleted');
     const plan = await makePlan();
+    // Five files arrive; the next ones wait at the proxy until the folder is gone, so it goes while the
+    // run is mid-way however fast this machine is.
+    await commands.proxyHold(slow, { after: 5 });
     let removal: Promise<void> | undefined;
     let removedAt = -1;
     const report = await executePlan({
@@ -170,10 +184,10 @@ describe('bad input in Chromium', () => {
               }
             }
             throw new Error('could not remove the folder');
-          })();
+          })().finally(() => commands.proxyRelease(slow));
         },
       },
-    });
+    }).finally(() => commands.proxyRelease(slow));
     await removal;
     expect(removedAt).toBeGreaterThanOrEqual(5);
     expect(report.stopped).toMatch(/the folder was moved or deleted\. Choose a folder and save again/);
@@ -187,13 +201,15 @@ describe('bad input in Chromium', () => {
   });
 
   it('two savers in one folder (two tabs): the second is refused with Locked, the first completes, the lock is released', async () => {
-    const slow = await commands.proxyStart({ bytesPerSecond: 3_000_000 });
+    const slow = await commands.proxyStart({});
     const dir = await freshFolder('bad-two-tabs');
     const plan = await makePlan();
     const client = createS3Client({ endpoint: slow });
-    // Each tab has its own handle to the folder and its own target: only the folder is shared.
+    // Each tab has its own handle to the folder and its own target: only the folder is shared. The first
+    // tab's downloads wait at the proxy, so it is mid-run (holding the folder) while the second tries.
+    await commands.proxyHold(slow);
     const first = executePlan({ client, plan, target: await toSaveTarget(dir), mirrors: [] });
-    await new Promise((r) => setTimeout(r, 300));
+    await commands.proxyWhenHeld(slow, 1);
     const other = await (await navigator.storage.getDirectory()).getDirectoryHandle('bad-two-tabs');
     const e = await executePlan({ client, plan, target: await toSaveTarget(other), mirrors: [] }).then(
       () => undefined,
@@ -201,6 +217,7 @@ describe('bad input in Chromium', () => {
     );
     expect(isS3BIDSError(e, 'Locked'), String(e)).toBe(true);
     expect((e as Error).message).toMatch(/already being saved into by another tab, window or program/);
+    await commands.proxyRelease(slow);
     const r = await first;
     expect(r.failed).toEqual([]);
     expect(await expectFinalFilesExact(dir)).toBe(plan.entries.length);

@@ -1,7 +1,7 @@
-// Issue 7, faults, in Chromium into OPFS: the same scenario as tests/integration/faults.test.ts through
+// Faults (README.md, "Faults and bad input"), in Chromium into OPFS: the same scenario as tests/integration/faults.test.ts through
 // the fault-injecting proxy (5% of object GETs: 500, 503 SlowDown, reset mid-body, short body, stall)
 // with objects replaced after listing. Every file equals its source or is reported with its reason.
-import { freshFolder, sha256, walkFiles } from '../support/opfs.ts';
+import { freshFolder, sha256, walkFiles } from '#harness/opfs.ts';
 import { expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import type { DownloadPlan } from '../../src/lib/plan/index.ts';

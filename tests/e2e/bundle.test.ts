@@ -1,10 +1,10 @@
-// What the first page load fetches: the slice viewer (NiiVue) loads on demand only (issue 6), and the start
-// stays within SPEC §6's 150 KB gzip.
+// What the first page load fetches: the slice viewer (NiiVue) loads on demand only, and the start stays
+// within 150 KB gzip (docs/contract.md, "Performance").
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
-import { DIST } from '../support/build-app.ts';
+import { DIST } from '#harness/app.ts';
 
 const html = readFileSync(join(DIST, 'index.html'), 'utf8');
 const initial = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"|<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)]

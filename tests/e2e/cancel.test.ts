@@ -1,12 +1,12 @@
 // Cancel mid-save and resume, through a proxy that adds latency like a real network round trip.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { startProxy, type Proxy } from '../support/proxy.ts';
-import { serveDist } from '../support/build-app.ts';
-import { launchChromium, readOpfsTree, type Chromium } from '../support/chromium.ts';
-import { demoStudy, seedFiles } from '../support/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '../support/fixtures/types.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, readOpfsTree, type Chromium } from '#harness/chromium.ts';
+import { demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
 
 let moto: Moto;
 let proxy: Proxy;
@@ -37,13 +37,18 @@ it('cancels a running save within seconds, keeps what is finished, and resumes t
   await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toMatch(/\d+ files/);
   const total = Number(/([\d,]+) files/.exec((await page.getByTestId('plan-summary').textContent())!)![1]!.replace(/,/g, ''));
 
+  // Twelve subject files arrive; the rest wait at the proxy, so the save is still running when Cancel is
+  // pressed, however fast or slow this machine is.
+  proxy.hold({ after: 12, keyPart: 'sub-' });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect.poll(async () => filesDone(await page.getByTestId('progress').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+  await proxy.whenHeld(1);
   await page.screenshot({ path: 'test-artifacts/08-saving.png' });
   const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 10_000 }).toContain('Cancelled.');
   expect(Date.now() - t0).toBeLessThan(5_000);
+  proxy.release();
 
   // What finished is kept and recognised; the rest is still to fetch.
   const onDisk = async () => Number(/([\d,]+) already in the folder/.exec((await page.getByTestId('plan-summary').textContent()) ?? '')?.[1]?.replace(/,/g, '') ?? 0);

@@ -3,11 +3,11 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { startProxy, type Proxy } from '../support/proxy.ts';
-import { serveDist } from '../support/build-app.ts';
-import { launchChromium, type Chromium } from '../support/chromium.ts';
-import { bidsStudy, BIDS_SUBJECTS, seedFiles } from '../support/fixtures/index.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { bidsStudy, BIDS_SUBJECTS, seedFiles } from '#harness/fixtures/index.ts';
 
 const ARTIFACTS = 'test-artifacts';
 let moto: Moto;

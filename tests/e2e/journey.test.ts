@@ -1,13 +1,13 @@
-// The researcher's journey of issue 4, in headless Chromium against the built app and moto on another origin.
+// The researcher's journey (README.md, "Using the app"), in headless Chromium against the built app and moto on another origin.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { serveDist } from '../support/build-app.ts';
-import { launchChromium, readOpfsTree, type Chromium } from '../support/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_PLAN, DEMO_SUBJECTS, demoStudy, seedFiles } from '../support/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '../support/fixtures/types.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, readOpfsTree, type Chromium } from '#harness/chromium.ts';
+import { DEMO_PARTICIPANTS, DEMO_PLAN, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';

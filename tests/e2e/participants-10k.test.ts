@@ -1,9 +1,9 @@
 // A 10,000-row participants.tsv stays smooth: virtualised rows, quick first render, quick filter.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { serveDist } from '../support/build-app.ts';
-import { launchChromium, type Chromium } from '../support/chromium.ts';
-import { createRng } from '../support/fixtures/index.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { createRng } from '#harness/fixtures/index.ts';
 
 const ROWS = 10_000;
 let moto: Moto;

@@ -1,15 +1,15 @@
-// Issue 7, security: the Content-Security-Policy holds in the built app, bucket data renders as text
+// Security (README.md, "Security"): the Content-Security-Policy holds in the built app, bucket data renders as text
 // (XSS payloads in keys, TSV and JSON), and credentials leave no trace in storage, the URL, logs or exports.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { startProxy, type Proxy } from '../support/proxy.ts';
-import { DIST, serveDist } from '../support/build-app.ts';
-import { launchChromium, type Chromium } from '../support/chromium.ts';
-import { bidsStudy, BIDS_SUBJECTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '../support/fixtures/index.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
+import { DIST, serveDist } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { bidsStudy, BIDS_SUBJECTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 import { BASELINE_POLICY } from '../../src/security/csp.ts';
 
 const IMG = '<img src=x onerror="window.__xss=1">';

@@ -4,9 +4,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { launchChromium, type Chromium } from '../support/chromium.ts';
-import { DIST } from '../support/build-app.ts';
-import { DEMO_SUBJECTS } from '../support/fixtures/index.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { DIST } from '#harness/app.ts';
+import { DEMO_SUBJECTS } from '#harness/fixtures/index.ts';
 
 let child: ChildProcess | undefined;
 let browser: Chromium | undefined;

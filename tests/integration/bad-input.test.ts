@@ -1,4 +1,4 @@
-// Issue 7, bad input, in Node against moto: each case gets a clear message (an S3BIDSError code and
+// Bad input (README.md, "Faults and bad input"), in Node against moto: each case gets a clear message (an S3BIDSError code and
 // words a user can act on) and loses nothing (no file written wrongly, nothing outside the folder).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { startMoto, type Moto } from '../support/moto.ts';
-import { startProxy, type Proxy } from '../support/proxy.ts';
-import { gzipFixture, nii } from '../support/fixtures/index.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
+import { gzipFixture, nii } from '#harness/fixtures/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import type { DownloadPlan } from '../../src/lib/plan/index.ts';
 import { isS3BIDSError, type S3BIDSErrorCode } from '../../src/lib/errors/index.ts';
@@ -445,20 +445,23 @@ describe('the folder itself', () => {
     const files: Record<string, Uint8Array> = {};
     for (let i = 0; i < 24; i++) files[`sub-01/func/run-${String(i).padStart(2, '0')}.bin`] = new Uint8Array(60_000).fill(i);
     await study('gone', files);
-    const slow = await startProxy({ target: moto.endpoint, bytesPerSecond: 400_000 });
+    const slow = await startProxy({ target: moto.endpoint });
     try {
       const s = await S3BIDSStudy.open({ bucket: B, s3Prefix: 'gone', client: createS3Client({ endpoint: slow.endpoint }), subjects: ['sub-01'] });
       const dir = tempDir();
       const { rmSync } = await import('node:fs');
-      let removed = false;
-      const report = await s.download(dir, { concurrency: 2 }, {
-        onProgress: (p) => {
-          if (!removed && p.filesDone >= 4) {
-            removed = true;
-            rmSync(dir, { recursive: true, force: true });
-          }
-        },
-      });
+      // Four runs arrive; the next ones wait at the proxy, so the folder goes while the save is mid-way
+      // however fast or slow this machine is.
+      slow.hold({ after: 4, keyPart: '/func/run-' });
+      let fourSaved!: () => void;
+      const saved = new Promise<void>((r) => (fourSaved = r));
+      const running = s.download(dir, { concurrency: 2 }, { onProgress: (p) => void (p.filesDone >= 4 && fourSaved()) });
+      await Promise.all([saved, slow.whenHeld(2)]);
+      // Retries: a manifest or lock write may land while the tree is being removed.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+      const removed = !existsSync(dir);
+      slow.release();
+      const report = await running;
       expect(removed).toBe(true);
       expect(report.stopped).toMatch(/moved or deleted/);
       expect(report.downloaded).toBeLessThan(Object.keys(files).length);
@@ -472,17 +475,20 @@ describe('the folder itself', () => {
 
 describe('two savers, one folder', () => {
   it('a second run into a folder being saved is refused with Locked; the first finishes; then the second skips all', async () => {
-    const slow = await startProxy({ target: moto.endpoint, bytesPerSecond: 200_000 });
+    const slow = await startProxy({ target: moto.endpoint });
     try {
       const s = await S3BIDSStudy.open({ bucket: B, s3Prefix: 'slow', client: createS3Client({ endpoint: slow.endpoint }), subjects: ['sub-01'] });
       const dir = tempDir();
+      // The first run's downloads wait at the proxy: it holds the folder while the second one tries.
+      slow.hold({ keyPart: 'sub-01/' });
       const first = s.download(dir);
-      await new Promise((r) => setTimeout(r, 150));
+      await slow.whenHeld(1);
       const lock = JSON.parse(readFileSync(join(dir, LOCK_PATH), 'utf8'));
       expect(lock.owner).toMatch(/\w{8}/);
       const f = await failure((await open({ s3Prefix: 'slow', subjects: ['sub-01'] })).download(dir));
       expect(f.code).toBe('Locked');
       expect(f.message).toMatch(/already being saved into by another tab, window or program.*Wait for that save to finish or cancel it, or choose another folder/);
+      slow.release();
       const r = await first;
       expect(r.failed).toEqual([]);
       expect(existsSync(join(dir, LOCK_PATH))).toBe(false);
@@ -516,12 +522,14 @@ describe('two savers, one folder', () => {
   });
 
   it('the heartbeat is refreshed while saving', async () => {
-    const slow = await startProxy({ target: moto.endpoint, bytesPerSecond: 400_000 });
+    const slow = await startProxy({ target: moto.endpoint });
     try {
       const s = await S3BIDSStudy.open({ bucket: B, s3Prefix: 'slow', client: createS3Client({ endpoint: slow.endpoint }), subjects: ['sub-01'] });
       const plan = await s.plan();
       const dir = tempDir();
       const beats = new Set<string>();
+      // The save stays mid-way (its downloads wait at the proxy) until the lock shows a refreshed heartbeat.
+      slow.hold({ keyPart: 'sub-01/' });
       const run = executePlan({ client: s.client, plan, target: nodeFolderTarget(dir), lock: { heartbeatMs: 100 }, mirrors: [] });
       const t = setInterval(() => {
         try {
@@ -530,6 +538,9 @@ describe('two savers, one folder', () => {
           // between writes
         }
       }, 40);
+      await slow.whenHeld(1);
+      await expect.poll(() => beats.size, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+      slow.release();
       const r = await run;
       clearInterval(t);
       expect(r.failed).toEqual([]);
@@ -555,11 +566,12 @@ process.stdin.on('end', async () => { await lock.release(); console.log('release
     );
     const child = spawn(join(root, 'node_modules/.bin/tsx'), [script, dir], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
+    // Waits for the child's words, however long tsx takes to start here; fails at once if it exits.
     const saw = (text: string) =>
       new Promise<void>((ok, fail) => {
-        const t = setTimeout(() => fail(new Error(`child never printed "${text}": ${out}`)), 20_000);
-        const check = () => out.includes(text) && (clearTimeout(t), ok());
+        const check = () => out.includes(text) && ok();
         child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), check()));
+        child.on('close', (code) => fail(new Error(`child exited (${code}) before printing "${text}": ${out}`)));
         check();
       });
     try {

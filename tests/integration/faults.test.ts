@@ -1,9 +1,9 @@
-// Issue 7, faults: a 2,000-file save through a proxy faulting 5% of the requests (500, 503 SlowDown,
+// Faults (README.md, "Faults and bad input"): a 2,000-file save through a proxy faulting 5% of the requests (500, 503 SlowDown,
 // reset mid-body, short body, stall) while some objects change after listing. Nothing may be lost or
 // silently wrong: every file equals its source or is reported failed with its reason.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { faultSummary, runFaultScenario, FAULT_MODES } from '../../bench/scenarios/faults.ts';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { faultSummary, runFaultScenario, FAULT_MODES } from '#harness/faults.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 
 let moto: Moto;
 beforeAll(async () => {

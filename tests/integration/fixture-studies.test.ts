@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import {
   BIDS_PIPELINES,
   BIDS_RECURRING_PREFIX,
@@ -18,7 +18,7 @@ import {
   HBN_ROOT,
   type FixtureFile,
   type HbnSiteFixture,
-} from '../support/fixtures/index.ts';
+} from '#harness/fixtures/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 import { listStudy } from '../../src/lib/s3/list-study.ts';
 import { HBNSite, S3BIDSStudy } from '../../src/lib/bids/index.ts';
@@ -66,7 +66,7 @@ describe('the BIDS fixture study', () => {
     }
   });
 
-  it('seed 42 picks pyAFQ’s three subjects (SPEC §3.1 vector)', async () => {
+  it('seed 42 picks pyAFQ’s three subjects (the test vector of docs/contract.md, "Subjects")', async () => {
     const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: P, client, subjects: 3, randomSeed: 42 });
     expect(numpyShuffle([...BIDS_SUBJECTS], 42)).toEqual(['sub-01', 'sub-010', 'sub-05', 'sub-02', 'sub-04', 'sub-03']);
     expect(study.subjects.map((s) => s.subjectId)).toEqual(sortCodePoints(['sub-01', 'sub-010', 'sub-05']));

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as nifti from 'nifti-reader-js';
 import { md5 } from 'hash-wasm';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import {
   bidsStudy,
   bidsInheritance,
@@ -38,8 +38,8 @@ import {
   emptyBidsStudy,
   notBidsFiles,
   type FixtureFile,
-} from '../support/fixtures/index.ts';
-import { buildBidsStudy } from '../support/fixtures/bids-builder.ts';
+} from '#harness/fixtures/index.ts';
+import { buildBidsStudy } from '#harness/fixtures/bids-builder.ts';
 import { createS3Client, getObjectBytes, listAll } from '../../src/lib/s3/index.ts';
 
 let moto: Moto;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 import { HBNSite, S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import type { S3Client } from '@aws-sdk/client-s3';

@@ -1,6 +1,6 @@
-// SPEC §3 rules, each against a real S3 server (moto) holding a small study whose every key is known.
+// The rules of docs/contract.md, "Semantics", each against a real S3 server (moto) holding a small study whose every key is known.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 import { listStudy } from '../../src/lib/s3/list-study.ts';
 import { HBNSite, S3BIDSStudy, lsStudy, type DownloadPlan } from '../../src/lib/bids/index.ts';
@@ -70,7 +70,7 @@ const rejectsWith = async (p: Promise<unknown>, code: S3BIDSErrorCode) => {
   expect(isS3BIDSError(e, code), `expected ${code}, got ${String(e)}`).toBe(true);
 };
 
-describe('§3.1 subjects', () => {
+describe('subjects', () => {
   it('finds subjects from the one-level listing, deduplicated and sorted', async () => {
     const s = await open();
     expect(s.allSubjects).toEqual(['sub-01', 'sub-010', 'sub-02']);
@@ -147,7 +147,7 @@ describe('§3.1 subjects', () => {
   });
 });
 
-describe('§3.2 keys of a subject', () => {
+describe('keys of a subject', () => {
   it('bug 2: sub-01 never takes sub-010’s files; sub-01.html and sub-01-x/ are sub-01’s', async () => {
     const s = await open();
     const keysOf = (id: string) => s.subjects.find((x) => x.subjectId === id)!.s3Keys;
@@ -178,7 +178,7 @@ describe('§3.2 keys of a subject', () => {
   });
 });
 
-describe('§3.3–3.4 filters and local layout', () => {
+describe('filters and local layout', () => {
   it('defaults: raw files and dataset_description.json, no derivatives; layout strips the prefix at the start only (bug 6)', async () => {
     const s = await open({ subjects: ['sub-01'] });
     const plan = await s.plan();

@@ -2,7 +2,7 @@
 // whole-study listing, and from a study index already built. All three must agree.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client } from '../s3/client.ts';
 import { listStudy } from '../s3/list-study.ts';

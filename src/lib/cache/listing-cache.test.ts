@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from '../s3/client.ts';
 import { listStudy } from '../s3/list-study.ts';
 import { ListingCache, cachedListing, listingCacheKey, listingChanged, refreshListing, safeEndpoint } from './listing-cache.ts';

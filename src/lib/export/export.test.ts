@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
 import { awsCliScript, curlScript, encodeBatchKey, pyAfqScript, s3BatchManifestCsv, s5cmdRunFile, shellQuote, wholeSelection } from './index.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CREDENTIALS, startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
 import type { StudyLocation } from '../s3/location.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CREDENTIALS, startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client, listAll } from '../s3/index.ts';
 import { resolveSidecar } from './inherit.ts';

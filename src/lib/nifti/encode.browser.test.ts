@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as nifti from 'nifti-reader-js';
 import { encodeNifti, gunzipBytes, gzipBytes } from './encode.ts';
-import { bidsStudy, BIDS_SUBJECTS } from '../../../tests/support/fixtures/index.ts';
+import { bidsStudy, BIDS_SUBJECTS } from '#harness/fixtures/index.ts';
 
 const ab = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 

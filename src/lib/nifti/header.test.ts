@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CREDENTIALS, startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '../s3/index.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { encodeNifti, gzipBytes } from './encode.ts';
 import { readNiftiHeader } from './header.ts';
-import { BIG_DIMS, bigNiftiGz, countingProxy, fileStream } from './testing.ts';
+import { BIG_DIMS, bigNiftiGz, fileStream } from '#harness/fixtures/big-nifti.ts';
+import { startProxy, type Proxy } from '#harness/proxy.ts';
 
 const B = 'nifti-hdr';
 const AFFINE = [
@@ -15,7 +16,7 @@ const AFFINE = [
   [0, 0, 0, 1],
 ];
 let moto: Moto;
-let proxy: Awaited<ReturnType<typeof countingProxy>>;
+let proxy: Proxy;
 let big: Awaited<ReturnType<typeof bigNiftiGz>>;
 
 /** A NIfTI-1 file with one header extension of `extBytes` (a multiple of 16) before the data. */
@@ -36,7 +37,7 @@ function withExtension(plain: Uint8Array, extBytes: number, code = 6): Uint8Arra
 
 beforeAll(async () => {
   moto = await startMoto();
-  proxy = await countingProxy(moto.endpoint);
+  proxy = await startProxy({ target: moto.endpoint });
   await moto.createBucket(B);
   big = await bigNiftiGz();
   await moto.admin.send(new PutObjectCommand({ Bucket: B, Key: 'big/sub-01_dwi.nii.gz', Body: fileStream(big.path), ContentLength: big.size, ACL: 'public-read' }));
@@ -60,7 +61,7 @@ beforeAll(async () => {
   await moto.put('nifti-private', 'T1w.nii.gz', await gzipBytes(n1), { public: false });
 }, 300_000);
 afterAll(async () => {
-  await proxy?.close();
+  await proxy?.stop();
   await moto?.stop();
 });
 
@@ -69,7 +70,7 @@ const anon = () => createS3Client({ endpoint: moto.endpoint });
 describe('readNiftiHeader', () => {
   it('reads a 200 MB .nii.gz header with at most 64 KiB on the wire', async () => {
     expect(big.size).toBeGreaterThan(200 * 1024 * 1024);
-    proxy.reset();
+    proxy.resetStats();
     const c = createS3Client({ endpoint: proxy.endpoint });
     const h = await readNiftiHeader(c, B, 'big/sub-01_dwi.nii.gz');
     expect(h.dims).toEqual([...BIG_DIMS]);
@@ -81,24 +82,25 @@ describe('readNiftiHeader', () => {
     expect(h.warnings).toEqual([]); // the trailer's size matches the header
     // Measured twice: what the reader counted and what the proxy relayed.
     expect(h.bytesTransferred).toBeLessThanOrEqual(64 * 1024);
-    expect(proxy.bytes()).toBeLessThanOrEqual(64 * 1024);
-    expect(proxy.bytes()).toBe(h.bytesTransferred);
-    console.log(`nifti-header-bytes: ${h.bytesTransferred} bytes in ${proxy.requests()} requests for a ${big.size}-byte .nii.gz`);
+    expect(proxy.stats.bytesOut).toBeLessThanOrEqual(64 * 1024);
+    expect(proxy.stats.bytesOut).toBe(h.bytesTransferred);
+    console.log(`nifti-header-bytes: ${h.bytesTransferred} bytes in ${proxy.stats.requests} requests for a ${big.size}-byte .nii.gz`);
   });
 
   it('stops early when a server ignores Range and sends the whole 200 MB object', async () => {
-    const plainServer = await countingProxy(moto.endpoint, { ignoreRange: true });
+    const plainServer = await startProxy({ target: moto.endpoint, ignoreRange: true });
     try {
       const h = await readNiftiHeader(createS3Client({ endpoint: plainServer.endpoint }), B, 'big/sub-01_dwi.nii.gz');
       expect(h.dims).toEqual([...BIG_DIMS]);
       expect(h.objectSize).toBe(big.size);
       expect(h.bytesTransferred).toBeLessThanOrEqual(1024 * 1024);
-      await new Promise((r) => setTimeout(r, 300));
-      // Cancelled, not drained: far less than the object crossed the wire.
-      expect(plainServer.bytes()).toBeLessThan(big.size / 4);
-      console.log(`range ignored: read ${h.bytesTransferred} bytes; the server sent ${plainServer.bytes()} before the cancel reached it`);
+      // Once the cancel has reached the server (the response is closed), count what crossed the wire:
+      // cancelled, not drained, so far less than the object.
+      await plainServer.whenIdle();
+      expect(plainServer.stats.bytesOut).toBeLessThan(big.size / 4);
+      console.log(`range ignored: read ${h.bytesTransferred} bytes; the server sent ${plainServer.stats.bytesOut} before the cancel reached it`);
     } finally {
-      await plainServer.close();
+      await plainServer.stop();
     }
   });
 
@@ -140,12 +142,12 @@ describe('readNiftiHeader', () => {
   });
 
   it('fetches further ranges only when a header extension needs them', async () => {
-    proxy.reset();
+    proxy.resetStats();
     const h = await readNiftiHeader(createS3Client({ endpoint: proxy.endpoint }), B, 'ext/T1w.nii.gz');
     expect(h.voxOffset).toBe(8352);
     expect(h.extensions).toEqual([{ code: 6, size: 8000 }]);
     expect(h.dims).toEqual([10, 12, 8]);
-    expect(proxy.bytes()).toBe(h.bytesTransferred);
+    expect(proxy.stats.bytesOut).toBe(h.bytesTransferred);
     expect(h.bytesTransferred).toBeGreaterThan(4096); // it had to read past the first range
     const noExt = await readNiftiHeader(anon(), B, 'ext/T1w.nii.gz', { extensions: false });
     expect(noExt.extensions).toEqual([]);

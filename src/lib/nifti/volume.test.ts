@@ -1,6 +1,6 @@
 import { readHeader, readImage } from 'nifti-reader-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CREDENTIALS, startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client, getObjectBytes } from '../s3/index.ts';
 import { encodeNifti, gunzipBytes, gzipBytes } from './encode.ts';

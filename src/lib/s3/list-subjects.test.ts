@@ -1,6 +1,6 @@
 // The top level and the chosen subjects' keys, listed as pyAFQ lists them, against moto.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client } from './client.ts';
 import { compareKeys } from './list-study.ts';

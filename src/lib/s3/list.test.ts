@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from './client.ts';
 import { listAll, listLevel } from './list.ts';
 import { getObject, getObjectText, headObject } from './object.ts';

@@ -1,8 +1,8 @@
 // The saver in real headless Chromium: OPFS folders, cross-origin anonymous fetches to moto via a proxy.
-import { freshFolder, sha256, walkFiles } from '../../../tests/support/opfs.ts';
+import { freshFolder, sha256, walkFiles } from '#harness/opfs.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commands } from 'vitest/browser';
-import type { SeededObject } from '../../../tests/support/browser-global-setup.ts';
+import type { SeededObject } from '#harness/vitest/browser-setup.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import { createS3Client, listAll } from '../s3/index.ts';

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, existsSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '../../../tests/support/moto.ts';
-import { startProxy, type FaultMode, type Proxy } from '../../../tests/support/proxy.ts';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startProxy, type FaultMode, type Proxy } from '#harness/proxy.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll } from '../s3/index.ts';
 import { executePlan, type ExecuteOptions } from './executor.ts';

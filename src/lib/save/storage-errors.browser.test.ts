@@ -2,7 +2,7 @@
 // of the other type, a file held by an open writer, and a write over the storage quota.
 import { describe, expect, it } from 'vitest';
 import { cdp } from 'vitest/browser';
-import { freshFolder } from '../../../tests/support/opfs.ts';
+import { freshFolder } from '#harness/opfs.ts';
 import { fileWriteError, folderFailure, isAbsent, storageErrorKind, streamError } from './storage-errors.ts';
 import { directoryHandleTarget } from './directory-handle.ts';
 

@@ -1,19 +1,19 @@
-// The hardening scenario (issue 7): a save of many small objects through a proxy that faults a share of
+// The fault scenario (README.md, "Faults and bad input"): a save of many small objects through a proxy that faults a share of
 // the requests (500, 503 SlowDown, reset mid-body, short body, stall) while some objects are replaced
 // after listing. Afterwards the folder is walked: every file outside .s3bids/ must equal its source.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedFiles } from '../../tests/support/fixtures/index.ts';
-import { createRng } from '../../tests/support/fixtures/prng.ts';
-import { startMoto, type Moto } from '../../tests/support/moto.ts';
-import { FAULT_MODES, faultMix, startProxy } from '../../tests/support/proxy.ts';
-import type { DownloadPlan } from '../../src/lib/plan/index.ts';
-import { createS3Client, listAll } from '../../src/lib/s3/index.ts';
-import { executePlan } from '../../src/lib/save/executor.ts';
-import { nodeFolderTarget } from '../../src/lib/save/node-folder.ts';
-import type { DownloadReport } from '../../src/lib/save/types.ts';
+import { seedFiles } from './fixtures/index.ts';
+import { createRng } from './fixtures/prng.ts';
+import { startMoto, type Moto } from './moto.ts';
+import { FAULT_MODES, faultMix, startProxy } from './proxy.ts';
+import type { DownloadPlan } from '../src/lib/plan/index.ts';
+import { createS3Client, listAll } from '../src/lib/s3/index.ts';
+import { executePlan } from '../src/lib/save/executor.ts';
+import { nodeFolderTarget } from '../src/lib/save/node-folder.ts';
+import type { DownloadReport } from '../src/lib/save/types.ts';
 
 export { FAULT_MODES };
 

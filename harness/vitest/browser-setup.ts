@@ -3,8 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { BrowserCommand } from 'vitest/node';
 import type { TestProject } from 'vitest/node';
-import { startMoto, type Moto } from './moto.ts';
-import { faultMix, startProxy, type FaultMode, type Proxy, type ProxyOptions } from './proxy.ts';
+import { startMoto, type Moto } from '../moto.ts';
+import { faultMix, startProxy, type FaultMode, type HoldOptions, type Proxy, type ProxyOptions } from '../proxy.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,6 +38,11 @@ declare module 'vitest/browser' {
     proxyFault: (endpoint: string, mode: FaultMode | undefined, keyPart?: string, times?: number) => Promise<void>;
     proxyPause: (endpoint: string) => Promise<void>;
     proxyResume: (endpoint: string) => Promise<void>;
+    /** Object GETs beyond the first `after` wait at the proxy until proxyRelease (proxy.ts hold). */
+    proxyHold: (endpoint: string, opts?: HoldOptions) => Promise<void>;
+    proxyRelease: (endpoint: string) => Promise<void>;
+    /** Resolves once `n` requests are held at the proxy at the same time. */
+    proxyWhenHeld: (endpoint: string, n?: number) => Promise<void>;
     /** Faults a share `rate` of object GETs over 500/503/reset/short/stall (proxy.ts faultMix). */
     proxyFaultMix: (endpoint: string, rate: number, seed: number) => Promise<void>;
     /** Faults injected by proxyFaultMix, and object requests beyond the first per key. */
@@ -112,6 +117,9 @@ export const browserCommands = {
   }) as BrowserCommand<[string, FaultMode | undefined, string?, number?]>,
   proxyPause: (async (_ctx, endpoint: string) => proxyAt(endpoint).pause()) as BrowserCommand<[string]>,
   proxyResume: (async (_ctx, endpoint: string) => proxyAt(endpoint).resume()) as BrowserCommand<[string]>,
+  proxyHold: (async (_ctx, endpoint: string, opts?: HoldOptions) => proxyAt(endpoint).hold(opts)) as BrowserCommand<[string, HoldOptions?]>,
+  proxyRelease: (async (_ctx, endpoint: string) => proxyAt(endpoint).release()) as BrowserCommand<[string]>,
+  proxyWhenHeld: (async (_ctx, endpoint: string, n?: number) => proxyAt(endpoint).whenHeld(n)) as BrowserCommand<[string, number?]>,
   proxyFaultMix: (async (_ctx, endpoint: string, rate: number, seed: number) => {
     const mix = faultMix(rate, seed);
     (shared().mixes ??= new Map()).set(endpoint, mix);

@@ -1,5 +1,6 @@
-// A loopback HTTP proxy in front of moto: adds latency, counts requests (and CORS preflights), and
-// injects faults, so tests and benchmarks see what real S3 over a real network does to a client.
+// A loopback HTTP proxy in front of moto: adds latency, caps the body rate, counts requests (and CORS
+// preflights) and bytes, injects faults, and holds requests on demand, so tests and benchmarks see what
+// real S3 over a real network does to a client, and tests can act at a known point of a run.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createRng, hashSeed } from './fixtures/prng.ts';
@@ -21,10 +22,18 @@ export interface ProxyStats {
   options: number;
   /** GETs answered with an object body (200/206), whole or ranged. */
   bodyGets: number;
+  /** Response body bytes relayed to clients. */
   bytesOut: number;
   /** Most requests in flight at once. */
   maxInFlight: number;
   perKey: Map<string, { requests: number; bytes: number; ranges: string[] }>;
+}
+
+export interface HoldOptions {
+  /** Object GETs let through before holding starts. Default 0. */
+  after?: number;
+  /** Only object GETs whose key contains this are counted and held. Default: every object GET. */
+  keyPart?: string;
 }
 
 export interface Proxy {
@@ -36,6 +45,19 @@ export interface Proxy {
   /** The server goes away: open connections are reset and new ones refused until resume(). */
   pause(): void;
   resume(): void;
+  /**
+   * From now on, object GETs (not listings) beyond the first `after` wait at the proxy, unanswered,
+   * until release(): a run is then provably mid-way, whatever the machine's speed.
+   */
+  hold(opts?: HoldOptions): void;
+  /** Forwards every held request whose client is still there, and stops holding. */
+  release(): void;
+  /** Requests waiting at the proxy now. */
+  readonly held: number;
+  /** Resolves once `n` requests are held at the same time. */
+  whenHeld(n?: number): Promise<void>;
+  /** Resolves once no request is in flight: every response has ended or its client has gone. */
+  whenIdle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,7 +67,7 @@ export interface ProxyOptions {
   /** Added before each request is forwarded, like a network round trip. */
   delayMs?: number;
   host?: string;
-  /** Caps each response's body rate, so tests can act mid-transfer on loopback. */
+  /** Caps each response's body rate from its first byte (a body is sent in slices of 1/20 s). */
   bytesPerSecond?: number;
   /** How long a 'stall' fault holds the connection silent before closing it. Default 120 s. */
   stallMs?: number;
@@ -56,6 +78,8 @@ export interface ProxyOptions {
    * requested headers (moto refuses preflights for signed and private-object requests).
    */
   answerPreflights?: boolean;
+  /** Drops the Range header, as a plain static file server would: every GET gets the whole object. */
+  ignoreRange?: boolean;
 }
 
 export const FAULT_MODES: readonly FaultMode[] = ['500', '503', 'reset-mid-body', 'short-body', 'stall'];
@@ -98,16 +122,36 @@ function keyOf(url: string): string {
 const xmlError = (code: string, message: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`;
 
+/** An object GET, as opposed to a listing or a bucket-level request. */
+const isObjectGet = (method: string, url: string, key: string) => method === 'GET' && key !== '' && !url.includes('list-type');
+
 export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   const target = new URL(opts.target);
   const delayMs = opts.delayMs ?? 0;
   const stallMs = opts.stallMs ?? 120_000;
+  const bps = opts.bytesPerSecond ?? 0;
   let stats = emptyStats();
   let fault: ((req: ProxyRequest) => FaultMode | undefined) | undefined;
   let paused = false;
   let inFlight = 0;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  let holding: { after: number; keyPart: string; passed: number } | undefined;
+  const heldRequests = new Set<() => void>();
+  const waiters = new Set<{ ready: () => boolean; resolve: () => void; reject: (e: Error) => void }>();
+  // Waiters are checked whenever what they wait on changes (a request held, let go, or finished).
+  const wake = () => {
+    for (const w of waiters)
+      if (w.ready()) {
+        waiters.delete(w);
+        w.resolve();
+      }
+  };
+  const until = (ready: () => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      if (ready()) return resolve();
+      waiters.add({ ready, resolve, reject });
+    });
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -128,7 +172,10 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     stats.requests++;
     inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
-    res.on('close', () => inFlight--);
+    res.on('close', () => {
+      inFlight--;
+      wake();
+    });
     if (method === 'OPTIONS') stats.options++;
     const per = stats.perKey.get(key) ?? { requests: 0, bytes: 0, ranges: [] };
     per.requests++;
@@ -160,74 +207,127 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
         return;
       }
       const headers = { ...req.headers, host: target.host };
+      if (opts.ignoreRange) delete headers.range;
       const up = httpRequest(
         { protocol: target.protocol, hostname: target.hostname, port: target.port, method, path: url, headers },
-        (upRes) => {
-          const status = upRes.statusCode ?? 502;
-          const isBody = method === 'GET' && (status === 200 || status === 206);
-          if (isBody) stats.bodyGets++;
-          const len = Number(upRes.headers['content-length'] ?? NaN);
-          const faulty = isBody && (mode === 'reset-mid-body' || mode === 'short-body' || mode === 'stall');
-          // Raw headers keep CORS and ETag headers exactly as moto sent them.
-          const raw: string[] = [];
-          for (let i = 0; i < upRes.rawHeaders.length; i += 2) {
-            const name = upRes.rawHeaders[i]!;
-            const value = upRes.rawHeaders[i + 1]!;
-            if (opts.stripCors && name.toLowerCase().startsWith('access-control-')) continue;
-            if (faulty && mode === 'short-body' && name.toLowerCase() === 'content-length') {
-              raw.push(name, String(Math.floor(len / 2)));
-            } else raw.push(name, value);
-          }
-          res.writeHead(status, raw);
-          const cut = faulty && Number.isFinite(len) ? Math.floor(len / 2) : Infinity;
-          let sent = 0;
-          let done = false;
-          const started = Date.now();
-          // A client that went away gets nothing more, and nothing more is counted.
-          res.on('close', () => {
-            done = true;
-            upRes.destroy();
-          });
-          upRes.on('data', (chunk: Buffer) => {
-            if (done || res.destroyed) return;
-            const room = cut - sent;
-            let part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-            if (mode === 'corrupt' && isBody && sent === 0 && part.length > 0) {
-              part = Buffer.from(part);
-              part[0] = part[0]! ^ 0xff;
-            }
-            if (part.length > 0) {
-              res.write(part);
-              sent += part.length;
-              stats.bytesOut += part.length;
-              per.bytes += part.length;
-            }
-            if (opts.bytesPerSecond && !done) {
-              const due = started + (sent / opts.bytesPerSecond) * 1000 - Date.now();
-              if (due > 5) {
-                upRes.pause();
-                later(due, () => upRes.resume());
-              }
-            }
-            if (sent >= cut) {
-              done = true;
-              upRes.destroy();
-              if (mode === 'short-body') res.end();
-              else if (mode === 'reset-mid-body') later(20, () => res.socket?.destroy());
-              else later(stallMs, () => res.socket?.destroy());
-            }
-          });
-          upRes.on('end', () => {
-            if (!done) res.end();
-          });
-          upRes.on('error', () => res.socket?.destroy());
-        },
+        (upRes) => relay(upRes),
       );
       up.on('error', () => res.socket?.destroy());
       req.pipe(up);
     };
-    if (delayMs > 0) later(delayMs, forward);
-    else forward();
+
+    const relay = (upRes: IncomingMessage) => {
+      const status = upRes.statusCode ?? 502;
+      const isBody = method === 'GET' && (status === 200 || status === 206);
+      if (isBody) stats.bodyGets++;
+      const len = Number(upRes.headers['content-length'] ?? NaN);
+      const faulty = isBody && (mode === 'reset-mid-body' || mode === 'short-body' || mode === 'stall');
+      // Raw headers keep CORS and ETag headers exactly as moto sent them.
+      const raw: string[] = [];
+      for (let i = 0; i < upRes.rawHeaders.length; i += 2) {
+        const name = upRes.rawHeaders[i]!;
+        const value = upRes.rawHeaders[i + 1]!;
+        if (opts.stripCors && name.toLowerCase().startsWith('access-control-')) continue;
+        if (faulty && mode === 'short-body' && name.toLowerCase() === 'content-length') {
+          raw.push(name, String(Math.floor(len / 2)));
+        } else raw.push(name, value);
+      }
+      res.writeHead(status, raw);
+      const cut = faulty && Number.isFinite(len) ? Math.floor(len / 2) : Infinity;
+      const started = Date.now();
+      const queue: Buffer[] = [];
+      let sent = 0;
+      let done = false;
+      let upstreamEnded = false;
+      let waiting = false;
+      // A client that went away gets nothing more, and nothing more is counted.
+      res.on('close', () => {
+        done = true;
+        queue.length = 0;
+        upRes.destroy();
+      });
+      const end = () => {
+        if (done) return;
+        done = true;
+        res.end();
+      };
+      /** Writes what fits before a fault's cut; false when the client's buffer is full. */
+      const write = (chunk: Buffer): boolean => {
+        let part = chunk.length > cut - sent ? chunk.subarray(0, cut - sent) : chunk;
+        if (mode === 'corrupt' && isBody && sent === 0 && part.length > 0) {
+          part = Buffer.from(part);
+          part[0] = part[0]! ^ 0xff;
+        }
+        let ok = true;
+        if (part.length > 0) {
+          ok = res.write(part);
+          sent += part.length;
+          stats.bytesOut += part.length;
+          per.bytes += part.length;
+        }
+        if (sent >= cut) {
+          done = true;
+          queue.length = 0;
+          upRes.destroy();
+          if (mode === 'short-body') res.end();
+          else if (mode === 'reset-mid-body') later(20, () => res.socket?.destroy());
+          else later(stallMs, () => res.socket?.destroy());
+        }
+        return ok;
+      };
+      // Sends the queue at the capped rate and no faster than the client reads; moto waits meanwhile.
+      const pump = () => {
+        waiting = false;
+        while (!done && queue.length > 0) {
+          const due = bps ? started + (sent / bps) * 1000 - Date.now() : 0;
+          if (due > 5) {
+            waiting = true;
+            upRes.pause();
+            later(due, pump);
+            return;
+          }
+          if (!write(queue.shift()!) && !done) {
+            waiting = true;
+            upRes.pause();
+            res.once('drain', pump);
+            return;
+          }
+        }
+        if (done) return;
+        if (upstreamEnded) end();
+        else upRes.resume();
+      };
+      const slice = bps ? Math.max(1024, Math.floor(bps / 20)) : Infinity;
+      upRes.on('data', (chunk: Buffer) => {
+        if (done || res.destroyed) return;
+        for (let i = 0; i < chunk.length; i += slice) queue.push(chunk.subarray(i, i + slice));
+        if (!waiting) pump();
+      });
+      upRes.on('end', () => {
+        upstreamEnded = true;
+        if (!waiting && queue.length === 0) end();
+      });
+      upRes.on('error', () => res.socket?.destroy());
+    };
+
+    const start = () => (delayMs > 0 ? later(delayMs, forward) : forward());
+    if (holding && isObjectGet(method, url, key) && key.includes(holding.keyPart)) {
+      if (holding.passed < holding.after) holding.passed++;
+      else {
+        const go = () => {
+          heldRequests.delete(go);
+          if (!res.destroyed) start();
+        };
+        heldRequests.add(go);
+        res.on('close', () => {
+          heldRequests.delete(go);
+          wake();
+        });
+        wake();
+        return;
+      }
+    }
+    start();
   };
 
   const server = createServer(handle);
@@ -267,9 +367,28 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     resume() {
       paused = false;
     },
+    hold(o = {}) {
+      holding = { after: o.after ?? 0, keyPart: o.keyPart ?? '', passed: 0 };
+    },
+    release() {
+      holding = undefined;
+      for (const go of [...heldRequests]) go();
+      wake();
+    },
+    get held() {
+      return heldRequests.size;
+    },
+    whenHeld(n = 1) {
+      return until(() => heldRequests.size >= n);
+    },
+    whenIdle() {
+      return until(() => inFlight === 0);
+    },
     async stop() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      for (const w of waiters) w.reject(new Error('the proxy stopped'));
+      waiters.clear();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

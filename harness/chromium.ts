@@ -1,14 +1,24 @@
-// Debian's Chromium driven by playwright-core, for end-to-end tests of the built app.
-// A fresh user-data-dir per launch keeps the HTTP cache, OPFS and IndexedDB from leaking between runs.
+// Debian's Chromium, started the same way everywhere (Vitest browser mode, e2e tests, the bench, driven by
+// playwright-core). Playwright cannot download its own browsers on these machines, and without the
+// background-networking flags Chromium keeps trying hosts this closed network refuses. A fresh
+// user-data-dir per launch keeps the HTTP cache, OPFS and IndexedDB from leaking between runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-import { CHROMIUM_FLAGS as FLAGS, CHROMIUM_PATH } from './chromium-flags.ts';
-
-export { CHROMIUM_PATH };
-export const CHROMIUM_FLAGS = ['--headless', ...FLAGS];
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Flags for every launch; Vitest's Playwright provider adds headless mode itself. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 export interface Chromium {
   context: BrowserContext;
@@ -27,7 +37,7 @@ export async function launchChromium(opts: { pickedFolder?: string; viewport?: {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: ['--headless', ...CHROMIUM_FLAGS],
     viewport: opts.viewport ?? { width: 1280, height: 800 },
   });
   await context.addInitScript({

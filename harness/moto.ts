@@ -1,8 +1,8 @@
-// Starts a real S3-compatible server (moto) on a free loopback port for one test file.
+// Starts a real S3-compatible server (moto) on a free loopback port, for one test file, the bench or npm start.
 // A test that needs it fails (never skips) when moto_server is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -26,19 +26,6 @@ export interface Moto {
 
 export const ADMIN_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, host, () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ port, host }, () => {
@@ -53,37 +40,42 @@ export function motoAvailable(): boolean {
   return spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
 }
 
-async function launch(port: number, logFile: string): Promise<ChildProcess> {
+/**
+ * Starts moto on port 0 and reads the port it bound from its log: choosing a free port first and passing
+ * it on would race every other process on the machine that opens a port in between.
+ */
+async function launch(logFile: string): Promise<{ child: ChildProcess; port: number }> {
   // Logs go to a file: moto logs every request under a lock, and an undrained pipe deadlocks it.
   const fd = openSync(logFile, 'a');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     stdio: ['ignore', fd, fd],
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' },
+    env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', PYTHONUNBUFFERED: '1' },
   });
   closeSync(fd);
   let exited: number | null = null;
   let spawnError: Error | undefined;
   child.on('exit', (code) => (exited = code ?? -1));
   child.on('error', (e) => (spawnError = e));
-  const deadline = Date.now() + 20_000;
+  // Generous: starting Python and importing moto takes seconds on a busy machine.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (spawnError)
       throw new Error(
         `moto_server could not be started (${spawnError.message}). Install it: pip install "moto[server]" (see README).`,
       );
     if (exited !== null) throw new Error(`moto_server exited with code ${exited}; see ${logFile}`);
-    if (await portOpen(port)) return child;
+    const bound = /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(logFile, 'utf8'));
+    if (bound && (await portOpen(Number(bound[1])))) return { child, port: Number(bound[1]) };
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`moto_server did not open port ${port} within 20 s; see ${logFile}`);
+  throw new Error(`moto_server did not start listening within 90 s; see ${logFile}`);
 }
 
 export async function startMoto(): Promise<Moto> {
-  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 's3bids-moto-'));
   const logFile = join(dir, 'moto.log');
-  const child = await launch(port, logFile);
+  const { child, port } = await launch(logFile);
   const endpoint = `http://127.0.0.1:${port}`;
   const admin = new S3Client({
     region: 'us-east-1',
