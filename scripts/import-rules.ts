@@ -28,8 +28,6 @@ export interface Violation {
   cycle?: string[];
 }
 
-/** A `from -> to` pair the app-entry rule lets through for now; see APP_ENTRY_ALLOWED in check-imports.ts. */
-export type AllowedImport = `${string} -> ${string}`;
 
 const SCRIPT = /<script(\s[^>]*)?>([\s\S]*?)<\/script>/gi;
 
@@ -131,19 +129,11 @@ function pathAround(start: string, scc: ReadonlySet<string>, graph: ReadonlyMap<
   return [start, start];
 }
 
-/**
- * The rules broken by a set of files (repository-relative path → text). `allowed` lists app imports of
- * engine internals to let through for now; the allowed pairs that no longer occur come back in `stale`.
- */
-export function checkImports(
-  sources: ReadonlyMap<string, string>,
-  allowed: readonly AllowedImport[] = [],
-): { violations: Violation[]; stale: AllowedImport[] } {
+/** The rules broken by a set of files (repository-relative path → text). */
+export function checkImports(sources: ReadonlyMap<string, string>): { violations: Violation[] } {
   const files = new Set(sources.keys());
   const graph = new Map<string, string[]>();
   const violations: Violation[] = [];
-  const allow = new Set<string>(allowed);
-  const used = new Set<string>();
   for (const [from, text] of sources) {
     const targets = new Set<string>();
     for (const ref of importsOf(from, text)) {
@@ -152,11 +142,7 @@ export function checkImports(
       targets.add(to);
       if (from.startsWith('src/lib/save/') && to.startsWith('src/lib/bids/')) violations.push({ rule: 'save-not-bids', from, to });
       if (inLib(from) && inApp(to)) violations.push({ rule: 'engine-not-app', from, to });
-      if (inApp(from) && inLib(to) && !ENGINE_ENTRY.test(to)) {
-        const pair = `${from} -> ${to}`;
-        if (allow.has(pair)) used.add(pair);
-        else violations.push({ rule: 'app-entry', from, to });
-      }
+      if (inApp(from) && inLib(to) && !ENGINE_ENTRY.test(to)) violations.push({ rule: 'app-entry', from, to });
     }
     graph.set(from, [...targets]);
   }
@@ -164,7 +150,7 @@ export function checkImports(
     const around = pathAround(scc[0]!, new Set(scc), graph);
     violations.push({ rule: 'no-cycle', from: around[0]!, to: around[1]!, cycle: around });
   }
-  return { violations, stale: allowed.filter((a) => !used.has(a)) };
+  return { violations };
 }
 
 /** Every .ts and .svelte file under `dir` (repository-relative to `root`, `/`-separated), with its text. */

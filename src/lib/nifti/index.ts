@@ -1,3 +1,5 @@
+// NIfTI images on S3: the header read with one small Range request, volumes for the slice viewer (with a
+// size check first), an encoder and the write-back. Depends on s3/ and errors/ only.
 export type { NiftiHeaderInfo, Matrix4 } from './types.ts';
 export { parseNiftiHeader, niftiVersion, isGzip } from './parse.ts';
 export { readNiftiHeader, headerBytesNeeded, type ReadHeaderOptions } from './header.ts';

@@ -1,7 +1,7 @@
 /** A 4×4 matrix, row-major: `m[row][col]`. */
 export type Matrix4 = number[][];
 
-/** What the header of a NIfTI-1 or NIfTI-2 image says, in plain terms (SPEC §2 `readNiftiHeader`). */
+/** What the header of a NIfTI-1 or NIfTI-2 image says, in plain terms (`readNiftiHeader`, docs/contract.md, "Engine API"). */
 export interface NiftiHeaderInfo {
   version: 1 | 2;
   littleEndian: boolean;
