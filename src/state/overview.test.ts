@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StudyListing } from '../lib/index.ts';
-import { describePipeline, overviewOf, pipelineDescriptionKeys, pipelineTotals, topLevelKey } from './overview.ts';
+import { buildStudyIndex, describePipeline, type StudyListing } from '../lib/index.ts';
+import { overviewOf, pipelinesOf } from './overview.ts';
 
 const listing = (prefix: string, keys: [string, number][]): StudyListing => ({
   endpoint: 'aws',
@@ -21,7 +21,7 @@ describe('overview figures', () => {
       ['sub-03/anat/a.nii.gz', 5],
       ['derivatives/afq/sub-01/ses-1/x', 7],
     ]);
-    expect(overviewOf(l, ['sub-01', 'sub-02', 'sub-03'])).toEqual({ subjects: 3, sessions: 3, files: 5, bytes: 72 });
+    expect(overviewOf(buildStudyIndex(l, { flavour: 'bids' }), ['sub-01', 'sub-02', 'sub-03'])).toEqual({ subjects: 3, sessions: 3, files: 5, bytes: 72 });
   });
 
   it('totals each pipeline, BIDS and HBN layouts, ignoring loose files', () => {
@@ -31,7 +31,7 @@ describe('overview figures', () => {
       ['derivatives/afq/dataset_description.json', 1],
       ['derivatives/README.txt', 9],
     ]);
-    expect(pipelineTotals(bids, ['afq', 'afq-extra'], 'bids')).toEqual([
+    expect(pipelinesOf(buildStudyIndex(bids, { flavour: 'bids' }))).toEqual([
       { name: 'afq', files: 2, bytes: 4 },
       { name: 'afq-extra', files: 1, bytes: 4 },
     ]);
@@ -40,7 +40,7 @@ describe('overview figures', () => {
       ['derivatives/sub-B/dmriprep/y', 6],
       ['derivatives/sub-A/loose.txt', 100],
     ]);
-    expect(pipelineTotals(hbn, ['dmriprep'], 'hbn')).toEqual([{ name: 'dmriprep', files: 2, bytes: 11 }]);
+    expect(pipelinesOf(buildStudyIndex(hbn, { flavour: 'hbn', site: 'Site-SI' }))).toEqual([{ name: 'dmriprep', files: 2, bytes: 11 }]);
   });
 
   it('reads GeneratedBy, then the older PipelineDescription', () => {
@@ -53,16 +53,20 @@ describe('overview figures', () => {
     expect(describePipeline('nonsense')).toEqual({});
   });
 
-  it('finds top-level files and each BIDS pipeline\'s own description among the keys the engine sorted', () => {
-    const file = (key: string) => ({ key, size: 1, etag: '' });
-    const study = {
-      s3Prefix: 'p/q',
-      flavour: 'bids' as const,
-      topLevelFiles: [file('p/q/participants.tsv'), file('p/q/README')],
-      pipelineFiles: [file('p/q/derivatives/afq/dataset_description.json'), file('p/q/derivatives/afq/README'), file('p/q/derivatives/qsiprep/x.json')],
-    };
-    expect(topLevelKey(study, 'participants.tsv')).toBe('p/q/participants.tsv');
-    expect(topLevelKey(study, 'participants.json')).toBeUndefined();
-    expect([...pipelineDescriptionKeys(study)]).toEqual([['afq', 'p/q/derivatives/afq/dataset_description.json']]);
+  it('finds top-level files and each BIDS pipeline\'s own description through the index', () => {
+    const l = listing('p/q', [
+      ['participants.tsv', 1],
+      ['README', 1],
+      ['derivatives/afq/dataset_description.json', 1],
+      ['derivatives/afq/README', 1],
+      ['derivatives/qsiprep/x.json', 1],
+    ]);
+    const index = buildStudyIndex(
+      { ...l, topObjects: l.keys.filter((o) => !o.key.includes('/', 'p/q/'.length)), topFolders: ['derivatives/'] },
+      { flavour: 'bids' },
+    );
+    expect(index.topLevelKey('participants.tsv')).toBe('p/q/participants.tsv');
+    expect(index.topLevelKey('participants.json')).toBeUndefined();
+    expect(index.pipelines.filter((p) => p.descriptionKey).map((p) => [p.name, p.descriptionKey])).toEqual([['afq', 'p/q/derivatives/afq/dataset_description.json']]);
   });
 });

@@ -3,6 +3,7 @@
 // lands in `problem`, never the console only.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  describePipeline,
   getObjectText,
   parseLocation,
   parseParticipants,
@@ -16,7 +17,7 @@ import {
 } from '../lib/index.ts';
 import type { Services } from './services.ts';
 import { openStudyModel } from './study-model.ts';
-import { describePipeline, overviewOf, pipelineDescriptionKeys, pipelineTotals, topLevelKey, type Overview, type PipelineInfo } from './overview.ts';
+import { overviewOf, pipelinesOf, type Overview, type PipelineInfo } from './overview.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { ParticipantsState } from './participants.svelte.ts';
 
@@ -164,14 +165,14 @@ export class StudyState {
     if (!current()) return;
     this.listing = listing;
     this.model = model;
-    this.overview = overviewOf(listing, model.allSubjects);
-    this.pipelines = pipelineTotals(listing, model.derivativeTypes, loc.flavour);
+    this.overview = overviewOf(model.index, model.allSubjects);
+    this.pipelines = pipelinesOf(model.index);
     this.status = 'ready';
     await Promise.all([this.#readDescriptions(client, model, current), this.#readParticipants(client, model, current)]);
   }
 
   async #readDescriptions(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
-    const top = topLevelKey(model, 'dataset_description.json');
+    const top = model.index.descriptionKey;
     if (top) {
       try {
         const d = (await s3JsonRead(client, model.bucket, top)) as { Name?: unknown } | null;
@@ -180,7 +181,7 @@ export class StudyState {
         if (current()) this.accessProblem ??= describeProblem(e);
       }
     }
-    const keys = pipelineDescriptionKeys(model);
+    const keys = new Map(model.index.pipelines.map((p) => [p.name, p.descriptionKey]));
     const described = await Promise.all(
       this.pipelines.map(async (p) => {
         const key = keys.get(p.name);
@@ -196,12 +197,12 @@ export class StudyState {
   }
 
   async #readParticipants(client: S3Client, model: S3BIDSStudy, current: () => boolean) {
-    const tsv = topLevelKey(model, 'participants.tsv');
+    const tsv = model.index.topLevelKey('participants.tsv');
     if (!tsv) {
       this.#participants.standIn(model.allSubjects);
       return;
     }
-    const json = topLevelKey(model, 'participants.json');
+    const json = model.index.topLevelKey('participants.json');
     try {
       const [text, sidecar] = await Promise.all([
         getObjectText(client, model.bucket, tsv),
