@@ -63,7 +63,8 @@ function walk(dir: string): string[] {
 }
 
 export async function runFaultScenario(opts: FaultScenarioOptions): Promise<FaultScenarioResult> {
-  const stallMs = opts.stallMs ?? 400;
+  // Generous: on a busy two-core machine a healthy body can pause for a few hundred ms.
+  const stallMs = opts.stallMs ?? 2000;
   const moto = opts.moto ?? (await startMoto());
   const proxy = await startProxy({ target: moto.endpoint, stallMs: stallMs * 20 });
   const bucket = `faults-${opts.seed}-${opts.files}`.toLowerCase();
