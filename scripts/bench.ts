@@ -2,20 +2,21 @@
 // docs/contract.md, "Performance", prints a table and writes bench/results.md and bench/results.json.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { serveDir } from '#harness/app.ts';
+import { runFaultScenario, faultSummary } from '#harness/faults.ts';
+import { bigNiftiGz } from '#harness/fixtures/big-nifti.ts';
 import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/index.ts';
 import { startMoto } from '#harness/moto.ts';
 import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { serveDir } from '#harness/app.ts';
+import { participantsRenderFigure } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
-import { bigNiftiGz, buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
-import { participantsRenderFigure } from '../bench/lib/app.ts';
-import { faultSummary, runFaultScenario } from '#harness/faults.ts';
+import { buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
 import { machine, median, notMeasured, printTable, round, writeResults, type Figure } from '../bench/lib/report.ts';
-import { heapFigure, savingFigures } from '../bench/lib/saving.ts';
+import { heapFigure, savingFigures, withTimeout } from '../bench/lib/saving.ts';
 
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 30);
 const started = performance.now();
@@ -28,20 +29,93 @@ const figures: Figure[] = [];
 let chromiumVersion = 'Chromium (not started)';
 const cleanup: (() => Promise<unknown>)[] = [];
 const failures: string[] = [];
+const failedGroups = new Map<string, string>();
+/** The group running now, for a report of where an interrupted run stopped. */
+let running: string | undefined;
+/** Set by a signal: the handler reports and exits; the main flow must not report a second time. */
+let interrupted = false;
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+// A stray rejection or exception (a browser gone mid-call, a socket error) is recorded and the run goes
+// on to write what it measured; it used to end the process silently with nothing written.
+process.on('unhandledRejection', (e) => {
+  console.error('bench: unhandled rejection', e);
+  failures.push(`unhandled rejection: ${message(e)}`);
+});
+process.on('uncaughtException', (e) => {
+  console.error('bench: uncaught exception', e);
+  failures.push(`uncaught exception: ${message(e)}`);
+});
 // BENCH_ONLY=saving,listing runs just those groups (for working on one figure; a full run is the record).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wants = (name: string) => !only || only.includes(name);
-/** One scenario group; a failure is recorded and the next group still runs. */
+/** A group still running after this is hung, not slow (a full run takes about 8 minutes on 2 quiet cores). */
+const GROUP_LIMIT_MS = 45 * 60_000;
+/** One scenario group; a failure is recorded, reported at the end, and the next group still runs. */
 async function stage(name: string, fn: () => Promise<void>): Promise<void> {
   if (!wants(name)) return;
+  log(`${name}…`);
+  running = name;
   try {
-    await fn();
+    await withTimeout(fn(), GROUP_LIMIT_MS, `the ${name} group`);
+    log(`${name} done`);
   } catch (e) {
     console.error(e);
-    failures.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    failures.push(`${name}: ${message(e)}`);
+    failedGroups.set(name, message(e));
+    log(`${name} FAILED: ${message(e)}`);
   }
-  log(`${name} done`);
+  running = undefined;
 }
+
+// Every figure docs/contract.md, "Performance", names appears, measured or not.
+const NAMES = [
+  'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
+  'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
+  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'nifti-header-bytes', 'faults-2000-files',
+];
+const GROUP_OF: Record<string, string> = {
+  'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-cached-revisit': 'cached revisit',
+  'save-small-vs-sequential': 'saving', 'save-small-vs-ceiling': 'saving', 'save-big-vs-ceiling': 'saving',
+  'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
+  'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
+  'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
+  'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults',
+};
+const whyMissing = (n: string) => {
+  const group = GROUP_OF[n] ?? '';
+  if (!wants(group)) return `not in BENCH_ONLY`;
+  const failed = failedGroups.get(group);
+  if (failed) return `the ${group} group failed: ${failed}`;
+  return group === running ? `the run was interrupted in the ${group} group` : 'the run stopped before this scenario';
+};
+/** Every figure, measured or with why not; printed as a table. */
+function measured(): Figure[] {
+  const ordered = NAMES.map((n) => figures.find((f) => f.name === n) ?? notMeasured(n, '', '', whyMissing(n)));
+  printTable(ordered);
+  return ordered;
+}
+function reportFailures(): void {
+  if (failures.length === 0) return;
+  console.error(`\nbench: ${failures.length} failure(s) in this run:\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
+// Stopped from outside (Ctrl-C, a closed terminal, a supervisor's time limit): say where, show what was
+// measured, and leave the results files alone, as a partial run is not the record.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    failures.push(`interrupted by ${signal} after ${((performance.now() - started) / 1000).toFixed(0)} s${running ? ` in the ${running} group` : ''}`);
+    measured();
+    reportFailures();
+    log('interrupted: results files left as they were (only a full run is recorded)');
+    const stopAll = async () => {
+      for (const f of [...cleanup].reverse()) await f().catch(() => undefined);
+      await proxy.stop();
+      await moto.stop();
+    };
+    void Promise.race([stopAll(), new Promise((r) => setTimeout(r, 10_000))]).finally(() => process.exit(130));
+  });
 
 try {
   log(`moto ${moto.endpoint}, proxy ${proxy.endpoint} (+${DELAY_MS} ms per request)`);
@@ -112,9 +186,9 @@ try {
   });
 
   await stage('nifti', async () => {
-    const nii = bigNiftiGz();
-    await moto.put('bench-save', 'nifti/sub-01_dwi.nii.gz', nii);
-    figures.push(await niftiFigure(client, 'bench-save', 'nifti/sub-01_dwi.nii.gz', nii.length, () => proxy.stats.bytesOut));
+    const nii = await bigNiftiGz();
+    await moto.put('bench-save', 'nifti/sub-01_dwi.nii.gz', readFileSync(nii.path));
+    figures.push(await niftiFigure(client, 'bench-save', 'nifti/sub-01_dwi.nii.gz', nii.size, () => proxy.stats.bytesOut));
   });
   await stage('faults', async () => {
     // Every object can be fetched, so every file must end byte-identical: the ratio is the whole story.
@@ -133,23 +207,22 @@ try {
     });
   });
 } catch (e) {
-  console.error(e);
-  process.exitCode = 1;
+  // Outside any group (seeding, building the page, starting Chromium): every later figure is missing.
+  if (!interrupted) {
+    console.error(e);
+    failures.push(`the run stopped: ${message(e)}`);
+  }
 } finally {
   for (const f of cleanup.reverse()) await f().catch(() => undefined);
   await proxy.stop();
   await moto.stop();
 }
 
-// Every figure docs/contract.md, "Performance", names appears, measured or not.
-const NAMES = [
-  'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
-  'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
-  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'nifti-header-bytes', 'faults-2000-files',
-];
-const ordered = NAMES.map((n) => figures.find((f) => f.name === n) ?? notMeasured(n, '', '', 'the run stopped before this scenario'));
-printTable(ordered);
+// Interrupted: what follows the signal (requests to a stopped moto) is not news; the handler reports and exits.
+if (interrupted) await new Promise(() => undefined);
+const ordered = measured();
 const total = (performance.now() - started) / 1000;
+reportFailures();
 if (only) {
   log(`BENCH_ONLY=${only.join(',')}: results files left as they were (only a full run is recorded)`);
   process.exit(process.exitCode ?? 0);
@@ -160,3 +233,5 @@ writeResults(resolve(import.meta.dirname, '../bench'), machine(chromiumVersion),
   'all saving ran in headless Chromium (bench/page built with Vite, driven by playwright-core) into OPFS.',
 ]);
 log(`wrote bench/results.md and bench/results.json in ${total.toFixed(0)} s`);
+// Chromium, sockets or timers left behind by a failed group must not keep the process alive.
+process.exit(process.exitCode ?? 0);

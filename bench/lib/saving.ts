@@ -16,6 +16,8 @@ export interface SaveRun {
 }
 
 const CONCURRENCY = 6;
+/** A safety net, not a measure: one save taking this long means something is broken, not slow. */
+const RUN_LIMIT_MS = 600_000;
 
 /** A scenario that hangs must not hang the whole bench: it becomes "not measured (timed out)". */
 export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -26,8 +28,19 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 
 async function run(b: BenchBrowser, fn: 'save' | 'ceiling', endpoint: string, bucket: string, prefix: string, concurrency: number) {
   const what = `${fn} ${prefix} x${concurrency}`;
-  const r = await withTimeout(b.call<SaveRun>(fn, { endpoint, bucket, prefix, dir: `bench-${fn}-${prefix}-${concurrency}`, concurrency }), 150_000, what);
-  await withTimeout(b.call('clearOpfs'), 30_000, 'clearing OPFS');
+  const call = b.call<SaveRun>(fn, { endpoint, bucket, prefix, dir: `bench-${fn}-${prefix}-${concurrency}`, concurrency });
+  let r: SaveRun;
+  try {
+    r = await withTimeout(call, RUN_LIMIT_MS, what);
+  } catch (e) {
+    // Stopped in the page, and settled, before the next run starts there: a run left going underneath
+    // would slow every later figure and fight over OPFS.
+    await b.call('abort').catch(() => undefined);
+    await withTimeout(call.catch(() => undefined), 60_000, `stopping ${what}`).catch(() => undefined);
+    throw e;
+  } finally {
+    await withTimeout(b.call('clearOpfs'), 120_000, 'clearing OPFS');
+  }
   if (r.failed) throw new Error(`${fn} of ${prefix}: ${r.failed} files failed`);
   return r;
 }
@@ -127,9 +140,10 @@ export async function heapFigure(b: BenchBrowser, endpoint: string, bucket: stri
   const before = await b.heapUsed();
   let peak = before;
   let done = false;
+  // Never rejects: a failed sample is skipped, and the loop is always awaited below.
   const sampler = (async () => {
     while (!done) {
-      peak = Math.max(peak, await b.heapUsed());
+      peak = Math.max(peak, await b.heapUsed().catch(() => peak));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -140,8 +154,8 @@ export async function heapFigure(b: BenchBrowser, endpoint: string, bucket: stri
     return notMeasured('save-1gb-heap-growth', 'MB', '< 50', String(e instanceof Error ? e.message : e));
   } finally {
     done = true;
+    await sampler;
   }
-  await sampler;
   const after = await b.heapUsed();
   const growth = (peak - before) / 2 ** 20;
   return {

@@ -15,6 +15,10 @@ interface Where {
 
 const cache = () => new ListingCache({ store: idbListingStore() });
 
+// The run in progress, so the driver can stop it (a run past its time limit must not go on underneath the next).
+let current = new AbortController();
+const fresh = () => (current = new AbortController()).signal;
+
 async function opfsDir(name: string): Promise<FileSystemDirectoryHandle> {
   const root = await navigator.storage.getDirectory();
   await root.removeEntry(name, { recursive: true }).catch(() => undefined);
@@ -53,8 +57,9 @@ const api = {
       entries: objects.map((o) => ({ key: o.key, size: o.size, etag: o.etag, localPath: o.key.slice(w.prefix.length + 1), action: 'download' })),
     };
     const target = directoryHandleTarget(await opfsDir(w.dir));
+    const signal = fresh();
     const t = performance.now();
-    const report = await executePlan({ client, plan, target, concurrency: w.concurrency });
+    const report = await executePlan({ client, plan, target, concurrency: w.concurrency, control: { signal } });
     const ms = performance.now() - t;
     return { ms, files: report.downloaded, failed: report.failed.length, bytes: report.bytes };
   },
@@ -64,13 +69,14 @@ const api = {
     const client = createS3Client({ endpoint: w.endpoint });
     const objects = await listAll(client, w.bucket, `${w.prefix}/`);
     const dir = await opfsDir(w.dir);
+    const signal = fresh();
     const t = performance.now();
     let next = 0;
     let bytes = 0;
     const worker = async () => {
-      while (next < objects.length) {
+      while (next < objects.length && !signal.aborted) {
         const o = objects[next++]!;
-        const res = await fetch(objectUrl(client, w.bucket, o.key), { cache: 'no-store' });
+        const res = await fetch(objectUrl(client, w.bucket, o.key), { cache: 'no-store', signal });
         const fh = await dir.getFileHandle(o.key.replace(/\//g, '_'), { create: true });
         await res.body!.pipeTo(await fh.createWritable());
         bytes += o.size;
@@ -78,6 +84,11 @@ const api = {
     };
     await Promise.all(Array.from({ length: w.concurrency }, worker));
     return { ms: performance.now() - t, files: objects.length, failed: 0, bytes };
+  },
+
+  /** Stops the run in progress (its call then settles). */
+  abort() {
+    current.abort();
   },
 
   async clearOpfs() {
