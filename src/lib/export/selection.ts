@@ -42,4 +42,8 @@ export const refusedComments = (plan: DownloadPlan) => {
 export const s3Uri = (bucket: string, key: string) => `s3://${bucket}/${key}`;
 
 /** `p` under the output folder (default: where the script runs). */
-export const joinDir = (dir: string | undefined, p: string) => `${(dir ?? '.').replace(/\/+$/, '') || '.'}/${p}`;
+export const joinDir = (dir: string | undefined, p: string) => {
+  const path = `${(dir ?? '.').replace(/\/+$/, '') || '.'}/${p}`;
+  // A path starting with `-` would be read as an option by every tool.
+  return path.startsWith('-') ? `./${path}` : path;
+};
