@@ -23,6 +23,10 @@ export interface PlanSummary {
   onDisk: number;
   bytesOnDisk: number;
   refused: number;
+  /** Local files that differ from S3 and are kept (edited, or from another study). */
+  conflicts: number;
+  /** What to know before saving into this folder (it holds another study). */
+  warnings: string[];
 }
 
 export interface SaveInput {
@@ -35,7 +39,7 @@ export interface SaveInput {
 }
 
 export function summarisePlan(plan: DownloadPlan): PlanSummary {
-  const s: PlanSummary = { files: 0, bytes: 0, toDownload: 0, bytesToDownload: 0, onDisk: 0, bytesOnDisk: 0, refused: 0 };
+  const s: PlanSummary = { files: 0, bytes: 0, toDownload: 0, bytesToDownload: 0, onDisk: 0, bytesOnDisk: 0, refused: 0, conflicts: 0, warnings: plan.warnings ?? [] };
   for (const e of plan.entries) {
     if (e.refused) {
       s.refused++;
@@ -43,6 +47,7 @@ export function summarisePlan(plan: DownloadPlan): PlanSummary {
     }
     s.files++;
     s.bytes += e.size;
+    if (e.conflict) s.conflicts++;
     if (e.action === 'skip') {
       s.onDisk++;
       s.bytesOnDisk += e.size;

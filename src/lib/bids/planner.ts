@@ -4,7 +4,7 @@ import type { ObjectInfo } from '../s3/types.ts';
 import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
 import type { SubjectKeys } from './layout.ts';
 import { relativeKey } from '../s3/keys.ts';
-import { localPathFor, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
+import { localPathFor, refuseDiskCollisions, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
 
 /** What the planner needs to know of a study. */
 export interface PlanSource {
@@ -72,7 +72,8 @@ export function buildPlan(
       }
     }
   }
-  const entries = [...byPath.values()].sort((a, b) => compareCodePoints(a.localPath, b.localPath));
+  // Keys that would share one file on a case-insensitive or normalising disk are refused with their reason.
+  const entries = refuseDiskCollisions([...byPath.values()].sort((a, b) => compareCodePoints(a.localPath, b.localPath)));
   return { entries, bucket: src.bucket, prefix: src.prefix };
 }
 

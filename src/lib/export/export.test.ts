@@ -98,9 +98,10 @@ describe('exports', () => {
 
   it('exports the whole selection even when this browser already saved part of it', () => {
     const saved: DownloadPlan = { ...plan, entries: plan.entries.map((e) => (e.key && !e.key.includes('..') ? { ...e, action: 'skip' as const } : e)) };
-    expect(s3BatchManifestCsv(saved)).toBe('');
+    // Only the key a folder refuses is left (an S3-to-S3 copy holds every selected key).
+    expect(s3BatchManifestCsv(saved)).toBe(`${BUCKET},${PREFIX}/../evil\n`);
     const all = wholeSelection(saved);
-    expect(s3BatchManifestCsv(all).trim().split('\n')).toHaveLength(RELS.length);
+    expect(s3BatchManifestCsv(all).trim().split('\n')).toHaveLength(RELS.length + 1);
     expect(all.entries.find((e) => e.action === 'generate')).toBeDefined();
   });
 
@@ -122,11 +123,14 @@ describe('exports', () => {
     expect(commands).toHaveLength(RELS.length);
     for (const line of commands) {
       const words = spawnSync('bash', ['-c', `for w in ${line}; do printf '%s\\0' "$w"; done`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
-      expect(words).toHaveLength(3);
+      // A key with s5cmd wildcard characters is copied `--raw` (taken as it is).
+      const raw = words[1] === '--raw' ? 1 : 0;
+      expect(words).toHaveLength(3 + raw);
       expect(words[0]).toBe('cp');
-      const rel = words[2]!.slice(2);
+      const rel = words[2 + raw]!.slice(2);
       expect(RELS).toContain(rel);
-      expect(words[1]).toBe(`s3://${BUCKET}/${PREFIX}/${rel}`);
+      expect(words[1 + raw]).toBe(`s3://${BUCKET}/${PREFIX}/${rel}`);
+      expect(raw).toBe(/[*?[]/.test(rel) ? 1 : 0);
     }
     expect(text).toContain('# not expressible in a run file');
   });
@@ -134,9 +138,11 @@ describe('exports', () => {
   it('writes an S3 Batch Operations manifest that parses back to the same keys', () => {
     const csv = s3BatchManifestCsv(plan);
     const rows = Papa.parse<string[]>(csv.trim(), { header: false }).data;
-    expect(rows).toHaveLength(RELS.length);
-    expect(rows.map((r) => r[0])).toEqual(RELS.map(() => BUCKET));
-    expect(rows.map((r) => decodeURIComponent(r[1]!)).sort()).toEqual(RELS.map((r) => `${PREFIX}/${r}`).sort());
+    // Every selected key, also one a local folder refuses: the copy stays in S3.
+    const keys = [...RELS.map((r) => `${PREFIX}/${r}`), `${PREFIX}/../evil`];
+    expect(rows).toHaveLength(keys.length);
+    expect(rows.map((r) => r[0])).toEqual(keys.map(() => BUCKET));
+    expect(rows.map((r) => decodeURIComponent(r[1]!)).sort()).toEqual(keys.sort());
     expect(encodeBatchKey('a b/c,d')).toBe('a%20b/c%2Cd');
   });
 

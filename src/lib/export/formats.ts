@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
 import { clientInfo, objectUrl } from '../s3/index.ts';
 import type { StudyLocation } from '../s3/location.ts';
+import { studyFolderName } from './folder-name.ts';
 import { pyAfqScript } from './pyafq.ts';
 import { s3BatchManifestCsv } from './s3-batch.ts';
 import { wholeSelection } from './selection.ts';
@@ -26,7 +27,8 @@ export interface ExportRequest {
 
 /** The export's text: the whole selection wherever this browser saved part of it already. */
 export function exportText(r: ExportRequest): string {
-  const loc = r.location;
+  // The folder is named after the study, but only ever as one plain name below where the tool runs.
+  const loc = { ...r.location, studyId: studyFolderName(r.location.studyId) };
   if (!r.plan || !r.client) return wholeStudyExport(r.format, loc);
   const client = r.client;
   const signed = !clientInfo(client).anon;
@@ -62,7 +64,8 @@ export function exportText(r: ExportRequest): string {
 const NOTE = '# The browser could not list this study, so this copies the whole study prefix.\n';
 
 /** Commands for a whole study prefix. */
-export function wholeStudyExport(format: ExportFormat, loc: StudyLocation): string {
+export function wholeStudyExport(format: ExportFormat, location: StudyLocation): string {
+  const loc = { ...location, studyId: studyFolderName(location.studyId) };
   const src = `s3://${loc.bucket}/${loc.prefix ? loc.prefix + '/' : ''}`;
   const endpoint = loc.endpoint ? ` --endpoint-url ${q(loc.endpoint)}` : '';
   switch (format) {

@@ -1,7 +1,7 @@
 // What of a plan the bulk tools fetch: the objects and generated files the saver would write, and a
 // comment for each entry it would refuse.
 import type { DownloadPlan, PlanEntry } from '../plan/index.ts';
-import { unsafePathReason } from '../plan/index.ts';
+import { diskCollisions, unsafePathReason } from '../plan/index.ts';
 
 /**
  * The whole selection, whatever this browser already saved: a bulk tool runs elsewhere, into another
@@ -11,23 +11,39 @@ export function wholeSelection(plan: DownloadPlan): DownloadPlan {
   return { ...plan, entries: plan.entries.map((e) => (e.action === 'skip' || e.action === 'overwrite' ? { ...e, action: 'download' as const } : e)) };
 }
 
-// Tools write where the saver would, and refuse what it refuses (`..`, absolute paths…).
-const writable = (e: PlanEntry) => !e.refused && unsafePathReason(e.localPath) === undefined;
+// Tools write where the saver would, and refuse what it refuses (`..`, absolute paths, names that
+// collide on a case-insensitive or normalising disk: docs/folders.md).
+const refusal = (plan: DownloadPlan) => {
+  const clashes = diskCollisions(plan.entries);
+  return (e: PlanEntry, i: number) => e.refused ?? unsafePathReason(e.localPath) ?? clashes.get(i);
+};
 
 /** The objects to fetch. */
-export const s3Entries = (plan: DownloadPlan) =>
-  plan.entries.filter((e): e is PlanEntry & { key: string } => e.key !== undefined && e.action !== 'skip' && e.action !== 'generate' && writable(e));
+export const s3Entries = (plan: DownloadPlan) => {
+  const why = refusal(plan);
+  return plan.entries.filter((e, i): e is PlanEntry & { key: string } => e.key !== undefined && e.action !== 'skip' && e.action !== 'generate' && !why(e, i));
+};
 
 /** Files the app makes itself (HBN's dataset_description.json). */
-export const generatedEntries = (plan: DownloadPlan) => plan.entries.filter((e) => e.action === 'generate' && e.content !== undefined && writable(e));
+export const generatedEntries = (plan: DownloadPlan) => {
+  const why = refusal(plan);
+  return plan.entries.filter((e, i) => e.action === 'generate' && e.content !== undefined && !why(e, i));
+};
 
 /** One comment line per entry that is not saved, with the reason. */
-export const refusedComments = (plan: DownloadPlan) =>
-  plan.entries
-    .filter((e) => !writable(e))
-    .map((e) => `# not saved (${(e.refused ?? unsafePathReason(e.localPath) ?? '').replace(/[\r\n]/g, ' ')}): ${JSON.stringify(e.key ?? e.localPath)}`);
+export const refusedComments = (plan: DownloadPlan) => {
+  const why = refusal(plan);
+  return plan.entries.flatMap((e, i) => {
+    const reason = why(e, i);
+    return reason ? [`# not saved (${reason.replace(/[\r\n]/g, ' ')}): ${JSON.stringify(e.key ?? e.localPath)}`] : [];
+  });
+};
 
 export const s3Uri = (bucket: string, key: string) => `s3://${bucket}/${key}`;
 
 /** `p` under the output folder (default: where the script runs). */
-export const joinDir = (dir: string | undefined, p: string) => `${(dir ?? '.').replace(/\/+$/, '') || '.'}/${p}`;
+export const joinDir = (dir: string | undefined, p: string) => {
+  const path = `${(dir ?? '.').replace(/\/+$/, '') || '.'}/${p}`;
+  // A path starting with `-` would be read as an option by every tool.
+  return path.startsWith('-') ? `./${path}` : path;
+};

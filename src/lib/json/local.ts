@@ -2,6 +2,7 @@
 // a Node path and a browser folder behave here as they do when saving a study.
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { storageErrorKind } from '../save/storage-errors.ts';
+import { recordLocalEdit } from '../save/manifest.ts';
 import { toSaveTarget } from '../save/target.ts';
 import { parseJson, stringifyJson } from './parse.ts';
 
@@ -48,9 +49,12 @@ export async function readJson(dir: LocalDir, relPath: string): Promise<unknown>
 export async function writeJson(dir: LocalDir, relPath: string, data: unknown): Promise<void> {
   safeSegments(relPath);
   const text = stringifyJson(data);
+  const target = await toSaveTarget(dir);
   try {
-    await (await toSaveTarget(dir)).writeText(relPath, text);
+    await target.writeText(relPath, text);
   } catch (e) {
     throw localError(e, relPath, 'save');
   }
+  // A file the app saved from S3 and the user then edited here is a local edit: a later save keeps it.
+  await recordLocalEdit(target, relPath).catch(() => undefined);
 }

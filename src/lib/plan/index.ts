@@ -3,3 +3,4 @@
 // rules of s3/keys.ts. Nothing here does I/O.
 export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction } from './types.ts';
 export { APP_DIR, unsafePathReason, localPathFor } from './local-path.ts';
+export { diskName, diskCollisions, refuseDiskCollisions } from './collisions.ts';

@@ -35,6 +35,11 @@ export interface PlanEntry {
   content?: string;
   /** Why a key is not saved (unsafe path); such entries are reported, never written. */
   refused?: string;
+  /**
+   * Why the local file at `localPath` is kept although it differs from S3 (edited here or by hand, or
+   * saved from another study); the action is then `skip`. Only `overwrite` replaces it.
+   */
+  conflict?: string;
 }
 
 export interface DownloadPlan {
@@ -43,4 +48,6 @@ export interface DownloadPlan {
   bucket: string;
   /** Study prefix, normalised (no leading/trailing `/`). */
   prefix: string;
+  /** What the user must know before saving into the chosen folder (it holds another study…). */
+  warnings?: string[];
 }

@@ -1,9 +1,29 @@
 // What a plan would do in a given folder: skip complete files, overwrite those that differ.
 import pLimit from 'p-limit';
 import type { DownloadPlan, PlanAction, PlanEntry } from '../plan/index.ts';
-import { readManifest, type Manifest, type ManifestFile } from './manifest.ts';
+import { readManifest, sameStudy, type Manifest, type ManifestFile } from './manifest.ts';
 import { unsafePathReason } from '../plan/index.ts';
 import type { SaveTarget } from './types.ts';
+
+/**
+ * Why the local file is kept although it is not what S3 holds for `entry` (docs/folders.md, "Conflicts"),
+ * or undefined. Only files the app saved are judged (the manifest says what they were): one edited
+ * through the app, one whose size changed since it was saved (edited by hand), one saved from another
+ * study (other key or bucket at this path).
+ */
+export function localConflict(
+  entry: Pick<PlanEntry, 'key' | 'size' | 'etag'>,
+  local: { size: number } | undefined,
+  record: ManifestFile | undefined,
+  bucket?: string,
+): string | undefined {
+  if (!local || !record) return undefined;
+  if (record.key !== entry.key || (bucket !== undefined && record.bucket !== undefined && record.bucket !== bucket))
+    return `the local file was saved from another study (s3://${record.bucket ?? '…'}/${record.key}): kept`;
+  if (record.editedAt) return 'the local file was edited in this app: kept';
+  if (local.size !== record.size) return 'the local file differs from what was saved from S3 (edited by hand?): kept';
+  return undefined;
+}
 
 /**
  * The action for one S3 entry given what is on disk. A file is complete when its size equals the
@@ -14,9 +34,12 @@ export function decideAction(
   local: { size: number } | undefined,
   record: ManifestFile | undefined,
   overwrite: boolean,
+  bucket?: string,
 ): Exclude<PlanAction, 'generate'> {
   if (!local) return 'download';
   if (overwrite) return 'overwrite';
+  // Nothing local is replaced without being asked.
+  if (localConflict(entry, local, record, bucket)) return 'skip';
   if (local.size !== entry.size) return 'overwrite';
   if (record && (record.etag !== entry.etag || record.key !== entry.key)) return 'overwrite';
   return 'skip';
@@ -41,9 +64,21 @@ export async function annotatePlan(plan: DownloadPlan, target: SaveTarget, opts:
         const unsafe = unsafePathReason(e.localPath);
         if (unsafe) return { ...e, refused: unsafe };
         const local = await target.stat(e.localPath);
-        return { ...e, action: decideAction(e, local, manifest.files[e.localPath], opts.overwrite ?? false) };
+        const record = manifest.files[e.localPath];
+        const overwrite = opts.overwrite ?? false;
+        const action = decideAction(e, local, record, overwrite, plan.bucket);
+        const conflict = overwrite ? undefined : localConflict(e, local, record, plan.bucket);
+        return conflict ? { ...e, action, conflict } : { ...e, action };
       }),
     ),
   );
-  return { ...plan, entries };
+  // Said before the save: the folder holds another study, whose files are kept where paths meet.
+  const here = { bucket: plan.bucket, prefix: plan.prefix };
+  const others = manifest.studies.filter((s) => s.bucket !== undefined && !sameStudy({ ...s, endpoint: '' }, { ...here, endpoint: '' }));
+  if (others.length === 0) return { ...plan, entries };
+  const names = others.map((s) => `s3://${s.bucket}/${s.prefix ?? ''}`).join(', ');
+  const warning = `This folder already holds another study (${names}). ${
+    opts.overwrite ? 'With overwrite on, its files at the same paths are replaced.' : 'Its files are kept; files of this study at the same paths are not saved.'
+  }`;
+  return { ...plan, entries, warnings: [...(plan.warnings ?? []), warning] };
 }

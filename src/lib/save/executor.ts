@@ -6,7 +6,7 @@ import { secondHostClient } from './hosts.ts';
 import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts';
 import { FolderManifest, type ManifestMeta } from './manifest.ts';
 import { MANIFEST_PATH } from './app-folder.ts';
-import { unsafePathReason } from '../plan/index.ts';
+import { diskCollisions, unsafePathReason } from '../plan/index.ts';
 import { ProgressTracker } from './progress.ts';
 import { FOLDER_FAILURE_HINT, type FolderFailure } from './storage-errors.ts';
 import { transferFile, type TransferContext } from './transfer.ts';
@@ -82,11 +82,10 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
 
   progress.filesTotal = plan.entries.length;
   const work: number[] = [];
-  const seen = new Set<string>();
+  // Two entries writing one file (also on a case-insensitive or normalising disk) would mix their bytes.
+  const clashes = diskCollisions(plan.entries);
   plan.entries.forEach((e, i) => {
-    // Two entries writing one file would interleave their bytes.
-    const unsafe = e.refused ?? unsafePathReason(e.localPath) ?? (seen.has(e.localPath) ? 'another entry of the plan saves to the same path' : undefined);
-    seen.add(e.localPath);
+    const unsafe = e.refused ?? unsafePathReason(e.localPath) ?? clashes.get(i);
     if (unsafe) {
       fail(i, e, `Not saved: ${unsafe}.`, 'refused');
       progress.filesFailed++;

@@ -74,14 +74,15 @@ describe('FolderManifest', () => {
     expect(Object.keys(saved.files).sort()).toEqual(['a', 'c']);
   });
 
-  it('records the study without credentials, replacing the last run’s description', async () => {
+  it('records the study without credentials: the last run’s description, and every study saved here (docs/folders.md)', async () => {
     const dir = tempDir();
     const m = await FolderManifest.load(nodeFolderTarget(dir));
     m.recordStudy({ bucket: 'old', prefix: 'x' });
     m.recordStudy({ bucket: 'b', prefix: 'p', selection: ['sub-01'], seed: 7, ...({ credentials: { secretAccessKey: 'S3CR3T' }, sessionToken: 'T0K' } as object) });
     await m.close();
-    expect(readFileSync(join(dir, '.s3bids', 'manifest.json'), 'utf8')).not.toMatch(/S3CR3T|T0K|old/);
+    expect(readFileSync(join(dir, '.s3bids', 'manifest.json'), 'utf8')).not.toMatch(/S3CR3T|T0K/);
     expect(onDisk(dir).study).toEqual({ bucket: 'b', prefix: 'p', selection: ['sub-01'], seed: 7 });
+    expect(onDisk(dir).studies).toEqual([{ bucket: 'old', prefix: 'x' }, { bucket: 'b', prefix: 'p', selection: ['sub-01'], seed: 7 }]);
   });
 
   it('coalesces updates: many changes, one write, holding the last state', async () => {

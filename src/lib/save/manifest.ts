@@ -20,11 +20,15 @@ export interface ManifestMeta {
 
 export interface ManifestFile {
   key: string;
+  /** The bucket the bytes came from (a folder may hold several studies: docs/folders.md). */
+  bucket?: string;
   size: number;
   etag: string;
   lastModified?: string;
   localPath: string;
   savedAt: string;
+  /** Set when the file was edited through the app after saving (the inspector's sidecar editor): a later save keeps it. */
+  editedAt?: string;
 }
 
 /** A file under `.s3bids/partial/`: which object version its bytes came from. */
@@ -36,13 +40,20 @@ export interface ManifestPartial {
 
 export interface Manifest {
   version: 1;
+  /** The study the last run saved. */
   study: ManifestMeta;
+  /** Every study saved into this folder (the last run's included), one per endpoint, bucket and prefix. */
+  studies: ManifestMeta[];
   files: Record<string, ManifestFile>;
   partial: Record<string, ManifestPartial>;
   updatedAt: string;
 }
 
-export const emptyManifest = (): Manifest => ({ version: 1, study: {}, files: {}, partial: {}, updatedAt: new Date().toISOString() });
+export const emptyManifest = (): Manifest => ({ version: 1, study: {}, studies: [], files: {}, partial: {}, updatedAt: new Date().toISOString() });
+
+/** Whether two descriptions name the same study (endpoint, bucket and prefix). */
+export const sameStudy = (a: ManifestMeta, b: ManifestMeta) =>
+  (a.endpoint ?? '') === (b.endpoint ?? '') && a.bucket === b.bucket && (a.prefix ?? '') === (b.prefix ?? '');
 
 const SECRET = /secret|credential|token|password|accesskey|sessionkey/i;
 
@@ -64,14 +75,17 @@ export async function readManifest(target: SaveTarget): Promise<Manifest> {
   try {
     const m = JSON.parse(text) as Partial<Manifest>;
     if (m.version !== 1 || typeof m.files !== 'object' || !m.files) return emptyManifest();
-    return { version: 1, study: m.study ?? {}, files: m.files, partial: m.partial ?? {}, updatedAt: m.updatedAt ?? '' };
+    const study = m.study ?? {};
+    // Manifests written before several studies were kept describe one study only.
+    const studies = Array.isArray(m.studies) ? m.studies : study.bucket ? [study] : [];
+    return { version: 1, study, studies, files: m.files, partial: m.partial ?? {}, updatedAt: m.updatedAt ?? '' };
   } catch {
     return emptyManifest();
   }
 }
 
 export function serializeManifest(m: Manifest): string {
-  return JSON.stringify({ ...m, study: scrub(m.study), updatedAt: new Date().toISOString() }, null, 1);
+  return JSON.stringify({ ...m, study: scrub(m.study), studies: scrub(m.studies), updatedAt: new Date().toISOString() }, null, 1);
 }
 
 /** A partial file at least this big is recorded on disk at once: worth resuming even after a crash. */
@@ -113,9 +127,10 @@ export class FolderManifest {
     return this.#data.partial[localPath];
   }
 
-  /** What is being saved (endpoint, bucket, prefix, selection…); replaces the previous description. */
+  /** What is being saved (endpoint, bucket, prefix, selection…); other studies saved here stay listed. */
   recordStudy(meta: ManifestMeta): void {
     this.#data.study = { ...meta };
+    this.#data.studies = [...this.#data.studies.filter((s) => !sameStudy(s, meta)), { ...meta }];
   }
 
   /** A partial file was started for `localPath` from this object version. */
@@ -131,10 +146,11 @@ export class FolderManifest {
   }
 
   /** `localPath` is complete, from this object version; its partial record goes. */
-  recordSaved(file: Omit<ManifestFile, 'savedAt'>): void {
+  recordSaved(file: Omit<ManifestFile, 'savedAt' | 'editedAt'>): void {
     delete this.#data.partial[file.localPath];
     this.#data.files[file.localPath] = {
       key: file.key,
+      ...(file.bucket ? { bucket: file.bucket } : {}),
       size: file.size,
       etag: file.etag,
       ...(file.lastModified ? { lastModified: file.lastModified } : {}),
@@ -184,4 +200,16 @@ export class FolderManifest {
     await this.flush();
     return this.#errors;
   }
+}
+
+/**
+ * Records that the app itself changed a saved file (the sidecar editor), so a later save keeps it as a
+ * local edit instead of replacing it (docs/folders.md, "Conflicts"). Files the app never saved are left out.
+ */
+export async function recordLocalEdit(target: SaveTarget, localPath: string): Promise<void> {
+  const m = await readManifest(target);
+  const rec = m.files[localPath];
+  if (!rec) return;
+  rec.editedAt = new Date().toISOString();
+  await target.writeText(MANIFEST_PATH, serializeManifest(m));
 }

@@ -126,7 +126,7 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     checkFinal ? target.stat(entry.localPath).catch(() => undefined) : undefined,
     rec ? target.stat(part) : undefined,
   ]);
-  if (checkFinal && decideAction(entry, final, manifest.saved(entry.localPath), false) === 'skip') return 'skipped';
+  if (checkFinal && decideAction(entry, final, manifest.saved(entry.localPath), false, ctx.bucket) === 'skip') return 'skipped';
   let have = partial?.size ?? 0;
   // Partial bytes are only reused when they provably came from the listed object version.
   if (have > 0 && (!rec || rec.etag !== entry.etag || rec.key !== entry.key || have > entry.size || !entry.etag)) {
@@ -165,6 +165,7 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
   await target.move(part, entry.localPath);
   manifest.recordSaved({
     key: entry.key,
+    bucket: ctx.bucket,
     size: entry.size,
     etag: entry.etag,
     ...(entry.lastModified ? { lastModified: entry.lastModified } : {}),
