@@ -1,0 +1,61 @@
+// Answers that AWS S3 really gives and moto does not, through the realistic-S3 layer (harness/real-s3.ts,
+// docs/real-s3.md): each test would fail on a client that only ever met moto.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { startRealS3, type RealS3 } from '#harness/real-s3.ts';
+import { createS3Client, listAll, listLevel, listStudy } from '../../src/lib/index.ts';
+
+let moto: Moto;
+let s3: RealS3;
+const ODD = ['odd/sub-01/anat/a\rb.txt', 'odd/sub-01/anat/c\u0001d.txt', 'odd/sub-01/anat/e\tf.txt', 'odd/sub-01/anat/plain.txt'];
+
+beforeAll(async () => {
+  moto = await startMoto();
+  await moto.createBucket('raw-keys');
+  for (const k of ODD) await moto.put('raw-keys', k, `body of ${JSON.stringify(k)}`);
+  await moto.put('raw-keys', 'odd/dataset_description.json', '{"Name":"odd","BIDSVersion":"1.8.0"}');
+  await moto.put('raw-keys', 'odd/sub-02/anat/sub-02_T1w.nii.gz', 'x');
+  s3 = await startRealS3({ target: moto.endpoint });
+}, 60_000);
+afterAll(async () => {
+  await s3?.stop();
+  await moto?.stop();
+});
+
+describe('listing is exact (docs/real-s3.md, "Keys XML cannot carry")', () => {
+  it('asks for encoding-type=url and decodes keys, so control characters and \\r survive', async () => {
+    const c = createS3Client({ endpoint: s3.endpoint });
+    s3.resetStats();
+    const keys = (await listAll(c, 'raw-keys', 'odd/sub-01/')).map((o) => o.key);
+    expect(keys.sort()).toEqual([...ODD].sort());
+    expect(s3.stats.listings).toBeGreaterThan(0);
+    expect(s3.stats.urlEncodedListings).toBe(s3.stats.listings);
+  });
+
+  it('decodes folder names of a one-level listing', async () => {
+    const c = createS3Client({ endpoint: s3.endpoint });
+    const level = await listLevel(c, 'raw-keys', 'odd/');
+    expect(level.folders.sort()).toEqual(['odd/sub-01/', 'odd/sub-02/']);
+    expect(level.objects.map((o) => o.key)).toEqual(['odd/dataset_description.json']);
+  });
+
+  it('opens a whole study holding odd keys, with every key exactly once', async () => {
+    const c = createS3Client({ endpoint: s3.endpoint });
+    const listing = await listStudy(c, 'raw-keys', 'odd');
+    const keys = listing.keys.map((o) => o.key);
+    for (const k of ODD) expect(keys).toContain(k);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('never hands on a key twice, even when the server repeats it', async () => {
+    s3.set('raw-keys', { repeatKeys: true });
+    try {
+      const c = createS3Client({ endpoint: s3.endpoint });
+      const keys = (await listStudy(c, 'raw-keys', 'odd')).keys.map((o) => o.key);
+      expect(keys.length).toBe(ODD.length + 2);
+      expect(new Set(keys).size).toBe(keys.length);
+    } finally {
+      s3.set('raw-keys', undefined);
+    }
+  });
+});
