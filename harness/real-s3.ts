@@ -54,7 +54,7 @@ export interface RealS3 {
   set(bucket: string, behaviour: BucketBehaviour | undefined): void;
   /** Nothing answers: connections are refused, as offline or a failed DNS look-up looks to a client. */
   goOffline(): void;
-  goOnline(): void;
+  goOnline(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -183,8 +183,6 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
       path = `${url.pathname}?${q.toString()}`;
     }
     const headers = { ...req.headers, host: target.host };
-    // The layer's own notions stay here: moto would refuse or ignore them.
-    delete headers['x-amz-request-payer'];
     const rewriteBody = rewriteListing || (isListing && (b.etag !== undefined || b.repeatKeys === true));
     const up = httpRequest({ protocol: target.protocol, hostname: target.hostname, port: target.port, method, path, headers }, (upRes) => {
       const status = upRes.statusCode ?? 502;
@@ -265,15 +263,22 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
       else behaviours.delete(bucket);
       passed.delete(bucket);
     },
+    // The port stops listening: connections are refused, as offline looks to a client.
     goOffline() {
       offline = true;
+      server.close();
       for (const s of sockets) s.destroy();
     },
     goOnline() {
       offline = false;
+      return new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
     },
     async stop() {
       for (const s of sockets) s.destroy();
+      if (!server.listening) return;
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

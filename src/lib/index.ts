@@ -22,6 +22,8 @@ export {
   getObjectText,
   headObject,
   objectUrl,
+  bucketRegion,
+  explainNoAnswer,
   type ClientInfo,
   type ObjectInfo,
   type Credentials,

@@ -3,6 +3,8 @@
 // lands in `problem`, never the console only.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  bucketRegion,
+  explainNoAnswer,
   getObjectText,
   parseLocation,
   parseParticipants,
@@ -34,6 +36,8 @@ export class StudyState {
   text = $state('');
   overrides = $state.raw<LocationOverrides>({});
   problem = $state.raw<Problem | undefined>(undefined);
+  /** The region S3 named for the bucket (a bucket in another region still opens; the overview names it). */
+  region = $state<string | undefined>(undefined);
   /** A problem reading the study's files (the listing worked): often CORS or a private bucket. */
   accessProblem = $state.raw<Problem | undefined>(undefined);
   progress = $state.raw<{ keys: number; requests: number }>({ keys: 0, requests: 0 });
@@ -127,8 +131,11 @@ export class StudyState {
     this.cachedAt = undefined;
     this.changedSinceCache = false;
     this.#participants.reset();
+    this.region = undefined;
+    let made: S3Client | undefined;
     try {
       const client = this.#services.createClient(loc, this.#credentials);
+      made = client;
       this.client = client;
       const { cached, fresh } = await this.#services.listing(client, loc, {
         signal: ac.signal,
@@ -152,10 +159,14 @@ export class StudyState {
         const r = await fresh;
         if (current()) await this.#adopt(client, loc, r.listing, current);
       }
+      if (current()) this.region = bucketRegion(client, loc.bucket) ?? loc.region;
     } catch (e) {
       if (!current()) return;
+      // No readable answer: find out whether S3 answered without CORS or nothing answered at all.
+      const why = made ? await explainNoAnswer(made, loc.bucket, e) : e;
+      if (!current()) return;
       this.status = 'error';
-      this.problem = describeProblem(e);
+      this.problem = describeProblem(why);
     }
   }
 

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { startRealS3, type RealS3 } from '#harness/real-s3.ts';
-import { createS3Client, listAll, listLevel, listStudy } from '../../src/lib/index.ts';
+import { bucketRegion, createS3Client, explainNoAnswer, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
+import { describeProblem } from '../../src/state/errors.ts';
 
 let moto: Moto;
 let s3: RealS3;
@@ -57,5 +58,60 @@ describe('listing is exact (docs/real-s3.md, "Keys XML cannot carry")', () => {
     } finally {
       s3.set('raw-keys', undefined);
     }
+  });
+});
+
+describe('the true cause, in words (docs/real-s3.md, "A bucket in another region", "Nothing answers")', () => {
+  it('follows a 301 PermanentRedirect with x-amz-bucket-region and remembers the region', async () => {
+    await moto.createBucket('far-away');
+    await moto.put('far-away', 'study/sub-01/anat/sub-01_T1w.nii.gz', 'x');
+    s3.set('far-away', { region: 'eu-west-2' });
+    try {
+      s3.resetStats();
+      const c = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const keys = (await listAll(c, 'far-away', 'study/')).map((o) => o.key);
+      expect(keys).toEqual(['study/sub-01/anat/sub-01_T1w.nii.gz']);
+      expect(s3.stats.answered.PermanentRedirect).toBeGreaterThan(0);
+      expect(s3.stats.signedRegions['eu-west-2']).toBeGreaterThan(0);
+      expect(bucketRegion(c, 'far-away')).toBe('eu-west-2');
+    } finally {
+      s3.set('far-away', undefined);
+    }
+  });
+
+  it('says "cannot reach S3" with Retry when nothing answers', async () => {
+    const c = createS3Client({ endpoint: s3.endpoint, maxAttempts: 1 });
+    s3.goOffline();
+    try {
+      const failure = await listAll(c, 'raw-keys', 'odd/').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const why = await explainNoAnswer(c, 'raw-keys', failure);
+      expect(isS3BIDSError(why, 'Unreachable')).toBe(true);
+      const problem = describeProblem(why);
+      expect(problem.title).toBe('Cannot reach S3');
+      expect(problem.action).toBe('retry');
+    } finally {
+      await s3.goOnline();
+    }
+  });
+});
+
+describe('a location that cannot be read says what was recognised and what is expected', () => {
+  it('never reads s3:/bad as the bucket "s3:", and never titles it "Invalid Option"', () => {
+    const failure = (() => {
+      try {
+        parseLocation('s3:/bad');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(isS3BIDSError(failure, 'InvalidOption')).toBe(true);
+    const problem = describeProblem(failure);
+    expect(problem.title).toBe('This location cannot be read');
+    expect(problem.message).toContain('"s3:"');
+    expect(problem.message).toContain('s3://<bucket>/<prefix>');
   });
 });
