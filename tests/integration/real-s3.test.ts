@@ -5,6 +5,7 @@ import { startMoto, type Moto } from '#harness/moto.ts';
 import { startRealS3, type RealS3 } from '#harness/real-s3.ts';
 import { bucketRegion, createS3Client, explainNoAnswer, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
 import { describeProblem } from '../../src/state/errors.ts';
+import { openStudyModel } from '../../src/state/study-model.ts';
 
 let moto: Moto;
 let s3: RealS3;
@@ -113,5 +114,21 @@ describe('a location that cannot be read says what was recognised and what is ex
     expect(problem.title).toBe('This location cannot be read');
     expect(problem.message).toContain('"s3:"');
     expect(problem.message).toContain('s3://<bucket>/<prefix>');
+  });
+});
+
+describe('every valid BIDS dataset opens', () => {
+  it('opens a dataset with a description and no subject folders, with none, and plans its top-level files', async () => {
+    await moto.createBucket('atlas-only');
+    await moto.put('atlas-only', 'tpl/dataset_description.json', '{"Name":"atlas","BIDSVersion":"1.8.0","DatasetType":"derivative"}');
+    await moto.put('atlas-only', 'tpl/README', 'An atlas.');
+    await moto.put('atlas-only', 'tpl/tpl-MNI/tpl-MNI_T1w.nii.gz', 'x');
+    const client = createS3Client({ endpoint: s3.endpoint });
+    const location = parseLocation('s3://atlas-only/tpl', { endpoint: s3.endpoint });
+    const listing = await listStudy(client, 'atlas-only', 'tpl');
+    const model = await openStudyModel({ client, location, listing, subjects: 'all', seed: 0 });
+    expect(model.allSubjects).toEqual([]);
+    const plan = await model.plan();
+    expect(plan.entries.map((e) => e.key)).toContain('tpl/dataset_description.json');
   });
 });
