@@ -39,6 +39,7 @@ export {
   PRESETS,
   HBN_POD2_PREFIX,
   OPENNEURO_BUCKET,
+  isAwsS3Host,
   type StudyLocation,
   type LocationOverrides,
   type Preset,

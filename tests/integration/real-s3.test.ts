@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { startRealS3, type RealS3 } from '#harness/real-s3.ts';
-import { bucketRegion, createS3Client, explainNoAnswer, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
+import { bucketRegion, createS3Client, explainNoAnswer, isAwsS3Host, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
 import { describeProblem } from '../../src/state/errors.ts';
 import { openStudyModel } from '../../src/state/study-model.ts';
+import { endpointSources } from '../../src/security/csp.ts';
 
 let moto: Moto;
 let s3: RealS3;
@@ -130,5 +131,26 @@ describe('every valid BIDS dataset opens', () => {
     expect(model.allSubjects).toEqual([]);
     const plan = await model.plan();
     expect(plan.entries.map((e) => e.key)).toContain('tpl/dataset_description.json');
+  });
+});
+
+describe('credentials go only where they were given', () => {
+  it('counts only S3 host names as AWS, not every *.amazonaws.com host', () => {
+    expect(isAwsS3Host('s3.eu-west-2.amazonaws.com')).toBe(true);
+    expect(isAwsS3Host('openneuro.org.s3.amazonaws.com')).toBe(true);
+    expect(isAwsS3Host('abc123.execute-api.us-east-1.amazonaws.com')).toBe(false);
+    expect(endpointSources('https://abc123.execute-api.us-east-1.amazonaws.com')).toEqual(['https://abc123.execute-api.us-east-1.amazonaws.com']);
+  });
+
+  it('refuses an endpoint holding user:password@, in words', () => {
+    let failure: unknown;
+    try {
+      parseLocation('s3://bucket-x/study', { endpoint: `http://me:secret@${new URL(s3.endpoint).host}` });
+    } catch (e) {
+      failure = e;
+    }
+    expect(isS3BIDSError(failure, 'InvalidOption')).toBe(true);
+    expect((failure as Error).message).toContain('user name or password');
+    expect((failure as Error).message).not.toContain('secret');
   });
 });

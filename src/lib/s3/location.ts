@@ -105,6 +105,16 @@ const VIRTUAL_HOST = /^(.+)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\
 // `s3.amazonaws.com`, `s3.<region>.amazonaws.com`, `s3-<region>.amazonaws.com`.
 const PATH_HOST = /^s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com$/;
 
+/**
+ * Whether a host name is Amazon S3's own (path-style or virtual-hosted, any region), not merely some
+ * `*.amazonaws.com` host: API Gateway, CloudFront-like and customer hosts live there too and answer
+ * for whoever made them (docs/real-s3.md; README.md, "Faults and bad input").
+ */
+export function isAwsS3Host(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return PATH_HOST.test(host) || VIRTUAL_HOST.test(host);
+}
+
 function fromUrl(url: URL): StudyLocation {
   const host = url.hostname.toLowerCase();
   // S3 console and bucket-index pages carry the prefix in the query string.
