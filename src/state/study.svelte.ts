@@ -29,6 +29,10 @@ export class StudyState {
   #participants: ParticipantsState;
   #abort: AbortController | undefined;
   #credentials: Credentials | undefined;
+  /** The endpoint and bucket the credentials were entered for; set by the first open after they are. */
+  #credentialsFor: string | undefined;
+  /** Credentials were dropped because the location moved to another bucket or endpoint: ask again. */
+  credentialsDropped = $state(false);
 
   status = $state<StudyStatus>('idle');
   location = $state.raw<StudyLocation | undefined>(undefined);
@@ -76,6 +80,8 @@ export class StudyState {
   /** Credentials live only in this object; they never reach the URL or storage. */
   setCredentials(c: Credentials | undefined) {
     this.#credentials = c && c.accessKeyId && c.secretAccessKey ? c : undefined;
+    this.#credentialsFor = undefined;
+    this.credentialsDropped = false;
   }
 
   /** Parses what the user typed and opens it; a bad location is shown in place. */
@@ -134,6 +140,13 @@ export class StudyState {
     this.region = undefined;
     let made: S3Client | undefined;
     try {
+      // Credentials belong to the bucket and endpoint they were entered for: a link to any other drops them.
+      const where = `${loc.endpoint ?? 'aws'} ${loc.bucket}`;
+      if (this.#credentials && this.#credentialsFor !== undefined && this.#credentialsFor !== where) {
+        this.#credentials = undefined;
+        this.#credentialsFor = undefined;
+        this.credentialsDropped = true;
+      } else if (this.#credentials) this.#credentialsFor = where;
       const client = this.#services.createClient(loc, this.#credentials);
       made = client;
       this.client = client;
