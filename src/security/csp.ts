@@ -6,7 +6,7 @@
 // second policy whose connect-src names only the app itself, AWS S3 and the endpoints this page load
 // was opened with (the URL, the local demo). Browsers enforce both, so connections are limited to
 // those. A new custom endpoint is written to the URL and the page reloads with it allowed.
-import { parseLocation, type LocationOverrides } from '../lib/index.ts';
+import { isAwsS3Host, parseLocation, type LocationOverrides } from '../lib/index.ts';
 import type { ViewQuery } from '../state/url.ts';
 
 /** AWS S3, path-style and virtual-hosted, every region. */
@@ -44,7 +44,8 @@ export function endpointSources(endpoint: string | undefined, forcePathStyle = t
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return [];
   // An AWS address given as an endpoint is already allowed by AWS_S3_SOURCES.
-  if (url.protocol === 'https:' && !url.port && (url.hostname === 's3.amazonaws.com' || url.hostname.endsWith('.amazonaws.com'))) return [];
+  // Only S3's own host names: any other `*.amazonaws.com` host (an API Gateway, say) is someone's server.
+  if (url.protocol === 'https:' && !url.port && isAwsS3Host(url.hostname)) return [];
   const out = [url.origin];
   if (!forcePathStyle && !IP_HOST.test(url.hostname)) out.push(`${url.protocol}//*.${url.host}`);
   return out;

@@ -86,3 +86,23 @@ describe('the app state and the URL', () => {
     expect(out).not.toMatch(/AKIAEXAMPLE|very-secret/);
   });
 });
+
+describe('credentials go only where they were given', () => {
+  it('drops credentials when the location moves to another bucket or endpoint', async () => {
+    const given: (string | undefined)[] = [];
+    const app = new AppState({
+      ...services,
+      createClient: (loc, credentials) => {
+        given.push(credentials?.accessKeyId);
+        return services.createClient(loc, credentials);
+      },
+    });
+    app.study.setCredentials({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'very-secret' });
+    await app.study.open('s3://bucket-one/study', { endpoint: 'http://127.0.0.1:9' });
+    await app.study.open('s3://bucket-one/other', { endpoint: 'http://127.0.0.1:9' });
+    await app.study.open('s3://bucket-two/study', { endpoint: 'http://127.0.0.1:9' });
+    expect(given).toEqual(['AKIAEXAMPLE', 'AKIAEXAMPLE', undefined]);
+    expect(app.study.credentialsDropped).toBe(true);
+    expect(app.study.hasCredentials).toBe(false);
+  });
+});

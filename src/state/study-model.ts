@@ -1,7 +1,7 @@
 // The engine's study model (pyAFQ's S3BIDSStudy, or HBNSite for an HBN site) over a listing already in
 // hand, so opening one makes no request. Plans reuse the model while the choice of subjects stands.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { HBNSite, S3BIDSStudy, type StudyListing, type StudyLocation } from '../lib/index.ts';
+import { HBNSite, S3BIDSStudy, isS3BIDSError, type StudyListing, type StudyLocation } from '../lib/index.ts';
 
 export interface ModelChoice {
   client: S3Client;
@@ -11,8 +11,19 @@ export interface ModelChoice {
   seed: number | undefined;
 }
 
-export function openStudyModel(c: ModelChoice): Promise<S3BIDSStudy> {
-  const common = { subjects: c.subjects, client: c.client, listing: c.listing, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
+export async function openStudyModel(c: ModelChoice): Promise<S3BIDSStudy> {
+  try {
+    return await openWith(c, c.subjects);
+  } catch (e) {
+    // "All" of a dataset without subject folders (an atlas, a template, a study still being uploaded) is
+    // none: it opens with no subjects and its top-level files (README.md, "Using the app").
+    if (c.subjects === 'all' && isS3BIDSError(e, 'NoSubjects')) return openWith(c, undefined);
+    throw e;
+  }
+}
+
+function openWith(c: ModelChoice, subjects: ModelChoice['subjects'] | undefined): Promise<S3BIDSStudy> {
+  const common = { ...(subjects !== undefined ? { subjects } : {}), client: c.client, listing: c.listing, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
   if (c.location.flavour === 'hbn' && c.location.site) return HBNSite.open({ site: c.location.site, ...common });
   return S3BIDSStudy.open({ studyId: c.location.studyId, bucket: c.location.bucket, s3Prefix: c.location.prefix, ...common });
 }

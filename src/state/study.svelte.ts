@@ -3,6 +3,8 @@
 // lands in `problem`, never the console only.
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  bucketRegion,
+  explainNoAnswer,
   describePipeline,
   getObjectText,
   parseLocation,
@@ -28,6 +30,10 @@ export class StudyState {
   #participants: ParticipantsState;
   #abort: AbortController | undefined;
   #credentials: Credentials | undefined;
+  /** The endpoint and bucket the credentials were entered for; set by the first open after they are. */
+  #credentialsFor: string | undefined;
+  /** Credentials were dropped because the location moved to another bucket or endpoint: ask again. */
+  credentialsDropped = $state(false);
 
   status = $state<StudyStatus>('idle');
   location = $state.raw<StudyLocation | undefined>(undefined);
@@ -35,6 +41,8 @@ export class StudyState {
   text = $state('');
   overrides = $state.raw<LocationOverrides>({});
   problem = $state.raw<Problem | undefined>(undefined);
+  /** The region S3 named for the bucket (a bucket in another region still opens; the overview names it). */
+  region = $state<string | undefined>(undefined);
   /** A problem reading the study's files (the listing worked): often CORS or a private bucket. */
   accessProblem = $state.raw<Problem | undefined>(undefined);
   progress = $state.raw<{ keys: number; requests: number }>({ keys: 0, requests: 0 });
@@ -73,6 +81,8 @@ export class StudyState {
   /** Credentials live only in this object; they never reach the URL or storage. */
   setCredentials(c: Credentials | undefined) {
     this.#credentials = c && c.accessKeyId && c.secretAccessKey ? c : undefined;
+    this.#credentialsFor = undefined;
+    this.credentialsDropped = false;
   }
 
   /** Parses what the user typed and opens it; a bad location is shown in place. */
@@ -128,8 +138,18 @@ export class StudyState {
     this.cachedAt = undefined;
     this.changedSinceCache = false;
     this.#participants.reset();
+    this.region = undefined;
+    let made: S3Client | undefined;
     try {
+      // Credentials belong to the bucket and endpoint they were entered for: a link to any other drops them.
+      const where = `${loc.endpoint ?? 'aws'} ${loc.bucket}`;
+      if (this.#credentials && this.#credentialsFor !== undefined && this.#credentialsFor !== where) {
+        this.#credentials = undefined;
+        this.#credentialsFor = undefined;
+        this.credentialsDropped = true;
+      } else if (this.#credentials) this.#credentialsFor = where;
       const client = this.#services.createClient(loc, this.#credentials);
+      made = client;
       this.client = client;
       const { cached, fresh } = await this.#services.listing(client, loc, {
         signal: ac.signal,
@@ -153,10 +173,14 @@ export class StudyState {
         const r = await fresh;
         if (current()) await this.#adopt(client, loc, r.listing, current);
       }
+      if (current()) this.region = bucketRegion(client, loc.bucket) ?? loc.region;
     } catch (e) {
       if (!current()) return;
+      // No readable answer: find out whether S3 answered without CORS or nothing answered at all.
+      const why = made ? await explainNoAnswer(made, loc.bucket, e) : e;
+      if (!current()) return;
       this.status = 'error';
-      this.problem = describeProblem(e);
+      this.problem = describeProblem(why);
     }
   }
 

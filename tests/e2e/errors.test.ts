@@ -63,7 +63,7 @@ describe('errors are shown in place, in words, with the next step', () => {
   it('says a bucket without CORS does not allow browser access, and offers the script export', async () => {
     const page = browser.page;
     await open(page, `${noCors.endpoint}/e2e-nocors/study`);
-    const alert = alertWith(page, 'Network').first();
+    const alert = alertWith(page, 'NoBrowserAccess').first();
     await expect.poll(() => alert.count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await alert.textContent()).toContain('does not allow browser access');
     await page.screenshot({ path: `${ARTIFACTS}/11-cors-blocked.png` });

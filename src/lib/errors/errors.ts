@@ -11,6 +11,10 @@ export type S3BIDSErrorCode =
   | 'InvalidOption'
   | 'NoParticipantsTsv'
   | 'Network'
+  /** Nothing answered: offline, DNS, a refused connection (docs/real-s3.md, "Nothing answers"). */
+  | 'Unreachable'
+  /** S3 answered, but without CORS headers, so the page may not read why (docs/real-s3.md, "Answers without CORS"). */
+  | 'NoBrowserAccess'
   | 'Throttled'
   | 'Aborted'
   | 'InvalidNifti'
@@ -41,7 +45,7 @@ export class S3BIDSError extends Error {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
     this.status = opts.status;
-    this.retryable = opts.retryable ?? (code === 'Network' || code === 'Throttled');
+    this.retryable = opts.retryable ?? (code === 'Network' || code === 'Throttled' || code === 'Unreachable');
   }
 }
 

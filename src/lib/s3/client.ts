@@ -8,6 +8,8 @@ export interface ClientInfo {
   /** Custom endpoint without a trailing slash, or undefined for AWS. */
   endpoint: string | undefined;
   forcePathStyle: boolean;
+  /** Regions S3 named for buckets (`x-amz-bucket-region`), learned from its answers. */
+  bucketRegions: Map<string, string>;
 }
 
 const infos = new WeakMap<S3Client, ClientInfo>();
@@ -35,6 +37,9 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     ...(endpoint ? { endpoint } : {}),
     forcePathStyle,
     maxAttempts: opts.maxAttempts ?? 4,
+    // A bucket in another region answers 301 PermanentRedirect with x-amz-bucket-region; the SDK then asks
+    // again there (docs/real-s3.md, "A bucket in another region").
+    followRegionRedirects: true,
     // Handler options: the browser's fetch handler takes `cache` (never answer from the HTTP cache, for
     // listings and signed reads alike: docs/contract.md, "Overwrite, skip, resume, verify"); Node's handler
     // has no cache and ignores it.
@@ -66,7 +71,28 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
       { step: 'finalizeRequest', priority: 'low', name: 's3bidsDropPreflightHeaders' },
     );
   }
-  infos.set(client, { anon, region, endpoint, forcePathStyle });
+  const bucketRegions = new Map<string, string>();
+  // Remembers the region S3 names for a bucket, on success and failure alike, for the overview and for
+  // plain object URLs.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const bucket = (args.input as { Bucket?: string }).Bucket;
+      const note = (headers: Record<string, string> | undefined) => {
+        const r = headers?.['x-amz-bucket-region'];
+        if (bucket && r) bucketRegions.set(bucket, r);
+      };
+      try {
+        const out = await next(args);
+        note((out.response as { headers?: Record<string, string> }).headers);
+        return out;
+      } catch (e) {
+        note((e as { $response?: { headers?: Record<string, string> } }).$response?.headers);
+        throw e;
+      }
+    },
+    { step: 'deserialize', name: 's3bidsBucketRegion' },
+  );
+  infos.set(client, { anon, region, endpoint, forcePathStyle, bucketRegions });
   return client;
 }
 
@@ -93,9 +119,14 @@ export function encodeKey(key: string): string {
 /** The plain HTTP URL of an object, as an unsigned GET would use it. */
 export function objectUrl(client: S3Client, bucket: string, key: string): string {
   const info = clientInfo(client);
-  const base = info.endpoint ?? `https://s3.${info.region}.amazonaws.com`;
+  const base = info.endpoint ?? `https://s3.${info.bucketRegions.get(bucket) ?? info.region}.amazonaws.com`;
   if (usesPathStyle(info, bucket)) return `${base}/${encodeURIComponent(bucket)}/${encodeKey(key)}`;
   const u = new URL(base);
   u.hostname = `${bucket}.${u.hostname}`;
   return `${u.origin}/${encodeKey(key)}`;
+}
+
+/** The region S3 named for `bucket` while this client used it, if it named one. */
+export function bucketRegion(client: S3Client, bucket: string): string | undefined {
+  return clientInfo(client).bucketRegions.get(bucket);
 }

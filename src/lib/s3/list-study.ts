@@ -163,6 +163,9 @@ export async function listStudy(
     if (isS3BIDSError(failure)) throw failure;
     throw new S3BIDSError('Network', `Listing s3://${bucket}/${base} failed.`, { cause: failure });
   }
-  const keys = results.flat().concat(level.objects, loose).sort((a, b) => compareKeys(a.key, b.key));
+  const sorted = results.flat().concat(level.objects, loose).sort((a, b) => compareKeys(a.key, b.key));
+  // A key listed twice (overlapping ranges, a server repeating a page) would give two rows one identity
+  // in every keyed list of the page: each key is kept once.
+  const keys = sorted.filter((o, i) => i === 0 || o.key !== sorted[i - 1]!.key);
   return { ...partial, keys, listedAt: new Date().toISOString() };
 }

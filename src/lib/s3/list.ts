@@ -19,8 +19,22 @@ export function stripEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 }
 
-function toInfo(o: { Key?: string; Size?: number; ETag?: string; LastModified?: Date }): ObjectInfo {
-  const info: ObjectInfo = { key: o.Key ?? '', size: Number(o.Size ?? 0), etag: stripEtag(o.ETag) };
+/**
+ * Listings are asked with `encoding-type=url`: S3 otherwise puts keys into XML raw, and XML 1.0 cannot carry
+ * control characters (and reads `\r` as `\n`), docs/real-s3.md, "Keys XML cannot carry". The SDK does not
+ * decode them itself. A server that ignored the request sends keys plain, and those are kept as sent.
+ */
+export function decodeListed(value: string | undefined, encoded: boolean): string {
+  if (!encoded || value === undefined) return value ?? '';
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function toInfo(o: { Key?: string; Size?: number; ETag?: string; LastModified?: Date }, encoded: boolean): ObjectInfo {
+  const info: ObjectInfo = { key: decodeListed(o.Key, encoded), size: Number(o.Size ?? 0), etag: stripEtag(o.ETag) };
   if (o.LastModified) info.lastModified = o.LastModified.toISOString();
   return info;
 }
@@ -38,6 +52,7 @@ async function page(
       new ListObjectsV2Command({
         Bucket: bucket,
         Prefix: prefix,
+        EncodingType: 'url',
         ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
         ...(token ? { ContinuationToken: token } : opts.startAfter ? { StartAfter: opts.startAfter } : {}),
       }),
@@ -65,8 +80,9 @@ export async function* listKeys(
     const out = await page(client, bucket, prefix, token, opts);
     const contents = out.Contents ?? [];
     opts.onPage?.(contents.length);
+    const encoded = out.EncodingType === 'url';
     for (const o of contents) {
-      const info = toInfo(o);
+      const info = toInfo(o, encoded);
       if (opts.endBefore !== undefined && info.key >= opts.endBefore) return;
       if (opts.suffix && !info.key.endsWith(opts.suffix)) continue;
       yield info;
@@ -101,8 +117,9 @@ export async function listLevel(
   let token: string | undefined;
   do {
     const out = await page(client, bucket, prefix, token, { delimiter: '/', signal: opts.signal });
-    for (const p of out.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(p.Prefix);
-    for (const o of out.Contents ?? []) level.objects.push(toInfo(o));
+    const encoded = out.EncodingType === 'url';
+    for (const p of out.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(decodeListed(p.Prefix, encoded));
+    for (const o of out.Contents ?? []) level.objects.push(toInfo(o, encoded));
     token = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (token);
   return level;

@@ -105,6 +105,16 @@ const VIRTUAL_HOST = /^(.+)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\
 // `s3.amazonaws.com`, `s3.<region>.amazonaws.com`, `s3-<region>.amazonaws.com`.
 const PATH_HOST = /^s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com$/;
 
+/**
+ * Whether a host name is Amazon S3's own (path-style or virtual-hosted, any region), not merely some
+ * `*.amazonaws.com` host: API Gateway, CloudFront-like and customer hosts live there too and answer
+ * for whoever made them (docs/real-s3.md; README.md, "Faults and bad input").
+ */
+export function isAwsS3Host(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return PATH_HOST.test(host) || VIRTUAL_HOST.test(host);
+}
+
 function fromUrl(url: URL): StudyLocation {
   const host = url.hostname.toLowerCase();
   // S3 console and bucket-index pages carry the prefix in the query string.
@@ -166,6 +176,13 @@ export function parseLocation(text: string, overrides: LocationOverrides = {}): 
       throw new S3BIDSError('InvalidOption', `"${t}" is not a valid web address. Paste s3://bucket/prefix or an https://… S3 URL.`);
     }
     loc = fromUrl(url);
+  } else if (/^[a-z][a-z0-9+.-]*:(?!\/\/)/i.test(t) && !/^[a-z0-9.-]+\//i.test(t)) {
+    // `s3:/bad`, `s3:bad`, `https:/host`: a scheme with its `//` lost, never a bucket named `s3:`.
+    const scheme = t.slice(0, t.indexOf(':')).toLowerCase();
+    throw new S3BIDSError(
+      'InvalidOption',
+      `"${t}" starts like a "${scheme}:" address but lacks the "//" after "${scheme}:". Expected s3://<bucket>/<prefix> or https://<host>/<bucket>/<prefix>.`,
+    );
   } else if (/^[a-z]+:\/\//i.test(t)) {
     throw new S3BIDSError('InvalidOption', `"${t}" uses an address scheme s3bids cannot read: use s3://, https:// or http://.`);
   } else if (/\s/.test(t.split('/')[0]!)) {
@@ -189,6 +206,12 @@ function applyOverrides(loc: StudyLocation, o: LocationOverrides): StudyLocation
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new S3BIDSError('InvalidOption', `The endpoint "${endpoint}" must start with http:// or https://.`);
+    // A name and password in an address would travel with every request and land in links and exports.
+    if (url.username || url.password)
+      throw new S3BIDSError(
+        'InvalidOption',
+        `The endpoint holds a user name or password ("…@${url.host}"). Remove it and enter the keys under credentials instead: they are kept in memory only.`,
+      );
     out.endpoint = endpoint;
     out.forcePathStyle = true;
   }
