@@ -20,6 +20,13 @@ export interface DemoInfo extends Preset {
 /** What the app uses of the window it runs in: its URL, and fetch for `demo.json`. */
 export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'>;
 
+/** True when the URL is moving from one open study to another one (not from none, not within one). */
+export function isAnotherStudy(fromHash: string, toHash: string): boolean {
+  const from = decodeQuery(fromHash).study;
+  const to = decodeQuery(toHash).study;
+  return from !== undefined && to !== undefined && from !== to;
+}
+
 export class AppState {
   readonly participants: ParticipantsState;
   readonly study: StudyState;
@@ -50,9 +57,10 @@ export class AppState {
   }
 
   /**
-   * Opens the view the URL describes (or the local demo), then keeps the URL following the view
-   * (replaceState: no history entry per keystroke; credentials are never in it) and follows edits of
-   * the URL by hand. Returns the function that stops following.
+   * Opens the view the URL describes (or the local demo), then keeps the URL following the view and
+   * follows edits of the URL by hand and Back/Forward. Opening another study adds a history entry, so
+   * Back returns to the previous study; changes within a study replace the entry (no entry per
+   * keystroke). Credentials are never in the URL. Returns the function that stops following.
    */
   connect(host: Host): () => void {
     void (async () => {
@@ -62,19 +70,25 @@ export class AppState {
       if (!q.study && demo) q.study = demo.text;
       await this.applyQuery(q);
     })();
+    // hashchange and popstate both fire on Back between hash entries: the view follows once.
     const onHash = () => {
       if (host.location.hash !== encodeQuery(this.toQuery())) void this.applyQuery(decodeQuery(host.location.hash));
     };
     host.addEventListener('hashchange', onHash);
+    host.addEventListener('popstate', onHash);
     const stop = $effect.root(() => {
       $effect(() => {
         if (!this.restored) return;
         const hash = encodeQuery(this.toQuery());
-        if (hash !== host.location.hash) host.history.replaceState(null, '', hash || host.location.pathname + host.location.search);
+        if (hash === host.location.hash) return;
+        const url = hash || host.location.pathname + host.location.search;
+        if (isAnotherStudy(host.location.hash, hash)) host.history.pushState(null, '', url);
+        else host.history.replaceState(null, '', url);
       });
     });
     return () => {
       host.removeEventListener('hashchange', onHash);
+      host.removeEventListener('popstate', onHash);
       stop();
     };
   }
