@@ -18,7 +18,9 @@ export interface DemoInfo extends Preset {
 }
 
 /** What the app uses of the window it runs in: its URL, and fetch for `demo.json`. */
-export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'>;
+export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'> & {
+  document?: Pick<Document, 'querySelector'>;
+};
 
 /** True when the URL is moving from one open study to another one (not from none, not within one). */
 export function isAnotherStudy(fromHash: string, toHash: string): boolean {
@@ -66,7 +68,8 @@ export class AppState {
     void (async () => {
       const q = decodeQuery(host.location.hash);
       void this.save.recall();
-      const demo = await this.loadDemo(host.fetch.bind(host));
+      // Only `npm start` marks the page as having a demo: a hosted build never asks for demo.json.
+      const demo = host.document?.querySelector('meta[name="s3bids-demo"]') ? await this.loadDemo(host.fetch.bind(host)) : undefined;
       if (!q.study && demo) q.study = demo.text;
       await this.applyQuery(q);
     })();
