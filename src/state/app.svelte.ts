@@ -10,6 +10,8 @@ import { SaveState, type SaveInput } from './save.svelte.ts';
 import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { InspectSource } from './inspect.svelte.ts';
+import { DescriptionState, textKeys } from './description.svelte.ts';
+import { topLevelKey } from './overview.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
@@ -35,6 +37,8 @@ export class AppState {
   readonly selection: SelectionState;
   readonly options: OptionsState;
   readonly save: SaveState;
+  /** The open study's dataset_description.json, README and CHANGES. */
+  readonly description = new DescriptionState();
   readonly #guard: EndpointGuard | undefined;
   demo = $state.raw<DemoInfo | undefined>(undefined);
   /** Set once the URL has been read, so the first empty state does not overwrite a shared link. */
@@ -51,6 +55,23 @@ export class AppState {
     );
     this.options = new OptionsState();
     this.save = new SaveState(services, () => this.planInput());
+    // The description follows the open study: read once per study, when its listing is ready.
+    $effect.root(() => {
+      $effect(() => {
+        const s = this.study;
+        const model = s.model;
+        const client = s.client;
+        const loc = s.location;
+        if (s.status !== 'ready' || !model || !client || !loc) return this.description.forget();
+        void this.description.load({
+          client,
+          bucket: model.bucket,
+          location: `s3://${loc.bucket}/${loc.prefix}`,
+          descriptionKey: topLevelKey(model, 'dataset_description.json'),
+          texts: textKeys(s.topFiles),
+        });
+      });
+    });
   }
 
   /** The study picker's presets: the local demo first, when there is one. */
