@@ -44,10 +44,10 @@ export function motoAvailable(): boolean {
  * Starts moto on port 0 and reads the port it bound from its log: choosing a free port first and passing
  * it on would race every other process on the machine that opens a port in between.
  */
-async function launch(logFile: string): Promise<{ child: ChildProcess; port: number }> {
+async function launch(logFile: string, requested = 0): Promise<{ child: ChildProcess; port: number }> {
   // Logs go to a file: moto logs every request under a lock, and an undrained pipe deadlocks it.
   const fd = openSync(logFile, 'a');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(requested)], {
     stdio: ['ignore', fd, fd],
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', PYTHONUNBUFFERED: '1' },
   });
@@ -72,10 +72,17 @@ async function launch(logFile: string): Promise<{ child: ChildProcess; port: num
   throw new Error(`moto_server did not start listening within 90 s; see ${logFile}`);
 }
 
-export async function startMoto(): Promise<Moto> {
+/** True when something already listens on the loopback `port`. */
+export const portInUse = (port: number) => portOpen(port);
+
+/**
+ * `port`: a fixed port (npm start keeps the demo's address stable, so a saved link keeps working); the
+ * caller checks it is free first. Tests leave it out and get a free one.
+ */
+export async function startMoto(opts: { port?: number } = {}): Promise<Moto> {
   const dir = mkdtempSync(join(tmpdir(), 's3bids-moto-'));
   const logFile = join(dir, 'moto.log');
-  const { child, port } = await launch(logFile);
+  const { child, port } = await launch(logFile, opts.port ?? 0);
   const endpoint = `http://127.0.0.1:${port}`;
   const admin = new S3Client({
     region: 'us-east-1',

@@ -90,6 +90,9 @@ export {
   type SaveSource,
 } from './bids/index.ts';
 
+// A dataset's own words (dataset_description.json, README, CHANGES) and how to cite it
+export { parseDatasetDescription, citation, doiUrl, TEXT_CAP_BYTES, type DatasetDescription, type CappedText } from './bids/index.ts';
+
 // The plan contract between planning and saving
 export {
   localPathFor,

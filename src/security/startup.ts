@@ -31,6 +31,8 @@ export class ConnectGuard implements EndpointGuard {
 
 /** The demo study's text from `demo.json` (written by `npm start`), read while 'self' is all it needs. */
 async function demoText(win: Window): Promise<string | undefined> {
+  // Only a page served by `npm start` carries this tag; a hosted build never asks for the file (no 404).
+  if (!win.document.querySelector('meta[name="s3bids-demo"]')) return undefined;
   try {
     const res = await win.fetch('demo.json', { cache: 'no-store' });
     if (!res.ok) return undefined;

@@ -106,3 +106,12 @@ describe('credentials go only where they were given', () => {
     expect(app.study.hasCredentials).toBe(false);
   });
 });
+
+describe('history entries', () => {
+  it('adds one only when the URL moves from one open study to another', async () => {
+    const { isAnotherStudy } = await import('./app.svelte.ts');
+    expect(isAnotherStudy('#study=s3%3A%2F%2Fa%2Fx', '#study=s3%3A%2F%2Fb%2Fy')).toBe(true);
+    expect(isAnotherStudy('#study=s3%3A%2F%2Fa%2Fx', '#study=s3%3A%2F%2Fa%2Fx&n=3')).toBe(false);
+    expect(isAnotherStudy('', '#study=s3%3A%2F%2Fa%2Fx')).toBe(false);
+  });
+});

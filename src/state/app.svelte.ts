@@ -10,6 +10,8 @@ import { SaveState, type SaveInput } from './save.svelte.ts';
 import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { InspectSource } from './inspect.svelte.ts';
+import { DescriptionState, textKeys } from './description.svelte.ts';
+import { topLevelKey } from './overview.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
@@ -18,7 +20,16 @@ export interface DemoInfo extends Preset {
 }
 
 /** What the app uses of the window it runs in: its URL, and fetch for `demo.json`. */
-export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'>;
+export type Host = Pick<Window, 'location' | 'history' | 'addEventListener' | 'removeEventListener' | 'fetch'> & {
+  document?: Pick<Document, 'querySelector'>;
+};
+
+/** True when the URL is moving from one open study to another one (not from none, not within one). */
+export function isAnotherStudy(fromHash: string, toHash: string): boolean {
+  const from = decodeQuery(fromHash).study;
+  const to = decodeQuery(toHash).study;
+  return from !== undefined && to !== undefined && from !== to;
+}
 
 export class AppState {
   readonly participants: ParticipantsState;
@@ -26,6 +37,8 @@ export class AppState {
   readonly selection: SelectionState;
   readonly options: OptionsState;
   readonly save: SaveState;
+  /** The open study's dataset_description.json, README and CHANGES. */
+  readonly description = new DescriptionState();
   readonly #guard: EndpointGuard | undefined;
   demo = $state.raw<DemoInfo | undefined>(undefined);
   /** Set once the URL has been read, so the first empty state does not overwrite a shared link. */
@@ -42,6 +55,23 @@ export class AppState {
     );
     this.options = new OptionsState();
     this.save = new SaveState(services, () => this.planInput());
+    // The description follows the open study: read once per study, when its listing is ready.
+    $effect.root(() => {
+      $effect(() => {
+        const s = this.study;
+        const model = s.model;
+        const client = s.client;
+        const loc = s.location;
+        if (s.status !== 'ready' || !model || !client || !loc) return this.description.forget();
+        void this.description.load({
+          client,
+          bucket: model.bucket,
+          location: `s3://${loc.bucket}/${loc.prefix}`,
+          descriptionKey: topLevelKey(model, 'dataset_description.json'),
+          texts: textKeys(s.topFiles),
+        });
+      });
+    });
   }
 
   /** The study picker's presets: the local demo first, when there is one. */
@@ -50,31 +80,39 @@ export class AppState {
   }
 
   /**
-   * Opens the view the URL describes (or the local demo), then keeps the URL following the view
-   * (replaceState: no history entry per keystroke; credentials are never in it) and follows edits of
-   * the URL by hand. Returns the function that stops following.
+   * Opens the view the URL describes (or the local demo), then keeps the URL following the view and
+   * follows edits of the URL by hand and Back/Forward. Opening another study adds a history entry, so
+   * Back returns to the previous study; changes within a study replace the entry (no entry per
+   * keystroke). Credentials are never in the URL. Returns the function that stops following.
    */
   connect(host: Host): () => void {
     void (async () => {
       const q = decodeQuery(host.location.hash);
       void this.save.recall();
-      const demo = await this.loadDemo(host.fetch.bind(host));
+      // Only `npm start` marks the page as having a demo: a hosted build never asks for demo.json.
+      const demo = host.document?.querySelector('meta[name="s3bids-demo"]') ? await this.loadDemo(host.fetch.bind(host)) : undefined;
       if (!q.study && demo) q.study = demo.text;
       await this.applyQuery(q);
     })();
+    // hashchange and popstate both fire on Back between hash entries: the view follows once.
     const onHash = () => {
       if (host.location.hash !== encodeQuery(this.toQuery())) void this.applyQuery(decodeQuery(host.location.hash));
     };
     host.addEventListener('hashchange', onHash);
+    host.addEventListener('popstate', onHash);
     const stop = $effect.root(() => {
       $effect(() => {
         if (!this.restored) return;
         const hash = encodeQuery(this.toQuery());
-        if (hash !== host.location.hash) host.history.replaceState(null, '', hash || host.location.pathname + host.location.search);
+        if (hash === host.location.hash) return;
+        const url = hash || host.location.pathname + host.location.search;
+        if (isAnotherStudy(host.location.hash, hash)) host.history.pushState(null, '', url);
+        else host.history.replaceState(null, '', url);
       });
     });
     return () => {
       host.removeEventListener('hashchange', onHash);
+      host.removeEventListener('popstate', onHash);
       stop();
     };
   }

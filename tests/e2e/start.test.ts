@@ -39,6 +39,8 @@ describe('npm start', () => {
   it('serves the app on the demo study from a local S3 server, and Ctrl-C stops everything', async () => {
     const { url, output } = await start(process.env);
     expect(output()).toContain('demo study s3://');
+    // The demo's S3 address is stable across runs (README.md, "Two commands"), unless that port is taken.
+    expect(output()).toMatch(/Local S3 server \(moto\) at http:\/\/127\.0\.0\.1:4569,|Port 4569 is in use/);
     expect(existsSync(join(DIST, 'demo.json'))).toBe(true);
     browser = await launchChromium();
     await browser.page.goto(url);

@@ -13,6 +13,7 @@ export { normalisePrefix, joinKey, relativeKey, subjectIdOf, belongsTo, asSubjec
 export { resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
 export { buildPlan, pythonJson, hbnDatasetDescription, type PlanSource } from './planner.ts';
 export { keyEntities, type KeyEntities } from './entities.ts';
+export { parseDatasetDescription, citation, doiUrl, TEXT_CAP_BYTES, type DatasetDescription, type CappedText } from './description.ts';
 export {
   StudyIndex,
   buildStudyIndex,

@@ -1,0 +1,69 @@
+// The view follows the browser's history (README.md, "Using the app"): opening another study adds an
+// entry, so Back returns to the previous study; and a participants filter applies as it is typed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+
+const BUCKET = 'e2e-history';
+let moto: Moto;
+let app: Awaited<ReturnType<typeof serveDist>>;
+let browser: Chromium;
+
+beforeAll(async () => {
+  [moto, app] = await Promise.all([startMoto(), serveDist()]);
+  await moto.createBucket(BUCKET);
+  const files = await demoStudy();
+  await seedFiles(moto, BUCKET, 'demo', files);
+  // A second study: the demo with two subjects only.
+  await seedFiles(moto, BUCKET, 'two', files.filter((f) => !/(^|\/)sub-/.test(f.key) || /(^|\/)sub-0[12]\//.test(f.key)));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await moto?.stop();
+});
+
+async function openStudy(page: Page, text: string) {
+  await page.getByLabel('S3 location, URL or accession').fill(text);
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+}
+const subjects = (page: Page) => page.getByTestId('count-subjects').textContent();
+
+describe('history and typing', () => {
+  it('goes Back to the previous study, and Forward again', async () => {
+    const page = browser.page;
+    await page.goto(app.url);
+    const demo = `${moto.endpoint}/${BUCKET}/demo`;
+    const two = `${moto.endpoint}/${BUCKET}/two`;
+    await openStudy(page, demo);
+    await expect.poll(() => subjects(page), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await openStudy(page, two);
+    await expect.poll(() => subjects(page), { timeout: 30_000 }).toBe('2');
+    expect(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('study')).toBe(two);
+
+    await page.goBack();
+    await expect.poll(() => subjects(page), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    expect(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('study')).toBe(demo);
+    expect(await page.getByLabel('S3 location, URL or accession').inputValue()).toBe(demo);
+
+    await page.goForward();
+    await expect.poll(() => subjects(page), { timeout: 30_000 }).toBe('2');
+  }, 90_000);
+
+  it('applies a number filter as it is typed, without Enter or leaving the box', async () => {
+    const page = browser.page;
+    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/demo`)}`);
+    await expect.poll(() => page.locator('[role=row][data-id]').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.getByLabel('age minimum').pressSequentially('40');
+    const expected = DEMO_PARTICIPANTS.filter((r) => r.age !== null && r.age !== undefined && Number(r.age) >= 40).map((r) => r.participant_id!);
+    expect(expected.length).toBeLessThan(DEMO_PARTICIPANTS.length);
+    await expect
+      .poll(async () => (await page.locator('[role=row][data-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).sort())
+      .toEqual([...expected].sort());
+    await expect.poll(() => page.getByLabel('age minimum').evaluate((i) => i === document.activeElement)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,167 @@
+// Every screen at phone, tablet and desktop widths, light and dark (README.md, "Using the app"): no
+// sideways page scroll, no serious or critical axe-core finding, dark mode from the system setting, a skip
+// link, focus kept when panels open and close and when a save ends, and the save's progress in the tab title.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startMoto, type Moto } from '#harness/moto.ts';
+import { serveDist } from '#harness/app.ts';
+import { launchChromium, type Chromium } from '#harness/chromium.ts';
+import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+
+const BUCKET = 'e2e-screens';
+const PREFIX = 'studies/demo';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [390, 768, 1440] as const;
+
+let moto: Moto;
+let app: Awaited<ReturnType<typeof serveDist>>;
+let studyUrl: string;
+
+beforeAll(async () => {
+  [moto, app] = await Promise.all([startMoto(), serveDist()]);
+  await moto.createBucket(BUCKET);
+  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
+  studyUrl = `${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}`;
+});
+afterAll(async () => {
+  await app?.close();
+  await moto?.stop();
+});
+
+async function openOn(width: number, scheme: 'light' | 'dark' = 'light'): Promise<Chromium> {
+  const b = await launchChromium({ viewport: { width, height: width < 500 ? 844 : 900 }, pickedFolder: `screens-${width}-${scheme}` });
+  await b.page.emulateMedia({ colorScheme: scheme });
+  await b.page.goto(studyUrl);
+  await expect.poll(() => b.page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+  await expect.poll(() => b.page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
+  return b;
+}
+
+const pageWidth = (page: Page) => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function axeFindings(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's own CSP forbids inline scripts, rightly.
+  await page.evaluate(`${AXE};0`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
+}
+
+/** The screens: the study, the inspector open (a NIfTI chosen), the export dialog open. */
+const SCREENS: { name: string; enter(page: Page): Promise<void>; leave(page: Page): Promise<void> }[] = [
+  { name: 'study', enter: async () => undefined, leave: async () => undefined },
+  {
+    name: 'inspector',
+    enter: async (page) => {
+      await page.getByRole('button', { name: /Look at files before downloading/ }).click();
+      await page.getByRole('heading', { name: 'Look before you download' }).waitFor();
+      await page.locator('.inspect .files button').first().click();
+    },
+    leave: async (page) => page.getByRole('button', { name: 'Close the inspector' }).click(),
+  },
+  {
+    name: 'export',
+    enter: async (page) => {
+      await page.getByRole('button', { name: 'Export…' }).click();
+      await page.getByRole('dialog').waitFor();
+    },
+    leave: async (page) => page.keyboard.press('Escape'),
+  },
+];
+
+describe('every screen', () => {
+  for (const width of WIDTHS) {
+    it(`has no sideways page scroll at ${width} px, and (at 390 and 1440) no serious or critical axe finding`, async () => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const b = await openOn(width, scheme);
+        try {
+          for (const s of SCREENS) {
+            await s.enter(b.page);
+            const w = await pageWidth(b.page);
+            expect(w.scroll, `${s.name} ${scheme} at ${width} px`).toBeLessThanOrEqual(w.inner);
+            if (width !== 768) expect(await axeFindings(b.page), `${s.name} ${scheme} at ${width} px`).toEqual([]);
+            await s.leave(b.page);
+          }
+          expect(b.pageErrors).toEqual([]);
+        } finally {
+          await b.close();
+        }
+      }
+    }, 180_000);
+  }
+
+  it('follows the system dark setting', async () => {
+    const colours = async (scheme: 'light' | 'dark') => {
+      const b = await openOn(1440, scheme);
+      try {
+        return await b.page.evaluate(() => ({ bg: getComputedStyle(document.documentElement).backgroundColor, fg: getComputedStyle(document.documentElement).color }));
+      } finally {
+        await b.close();
+      }
+    };
+    const light = await colours('light');
+    const dark = await colours('dark');
+    expect(dark.bg).not.toBe(light.bg);
+    expect(dark.fg).not.toBe(light.fg);
+    // A dark background: each channel well under the middle.
+    const channels = dark.bg.match(/\d+/g)!.slice(0, 3).map(Number);
+    expect(Math.max(...channels)).toBeLessThan(64);
+  }, 60_000);
+
+  it('offers a skip link, and keeps focus when the inspector and the export dialog open and close', async () => {
+    const b = await openOn(1440);
+    const page = b.page;
+    const focused = () => page.evaluate(() => {
+      const a = document.activeElement;
+      return a === document.body || !a ? 'BODY' : (a.id || a.textContent?.trim() || a.tagName);
+    });
+    try {
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('Skip to the study');
+      await page.keyboard.press('Enter');
+      expect(await focused()).toBe('main');
+
+      await page.getByRole('button', { name: /Look at files before downloading/ }).click();
+      await expect.poll(focused).toBe('inspector-top');
+      await page.getByRole('button', { name: 'Close the inspector' }).click();
+      await expect.poll(focused).toMatch(/^Look at files before downloading/);
+
+      await page.getByRole('button', { name: 'Export…' }).click();
+      await page.getByRole('dialog').waitFor();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+      await expect.poll(focused).toBe('Export…');
+    } finally {
+      await b.close();
+    }
+  }, 60_000);
+
+  it('shows the save in the tab title, says when it ends, and never drops focus to the page', async () => {
+    const b = await openOn(1440);
+    const page = b.page;
+    try {
+      const base = await page.title();
+      // Every title the tab shows, in order.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { titles: string[] }).titles = seen;
+        new MutationObserver(() => seen.push(document.title)).observe(document.querySelector('title')!, { childList: true, characterData: true, subtree: true });
+      });
+      await page.getByRole('button', { name: 'Pick a folder…' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await expect.poll(() => page.getByTestId('save-notice').textContent(), { timeout: 60_000 }).toMatch(/^Save finished: \d+ files? saved/);
+      const titles = await page.evaluate(() => (window as unknown as { titles: string[] }).titles);
+      expect(titles.some((t) => /^(\d+% saved|Saving…) — /.test(t) && t.endsWith(base))).toBe(true);
+      expect(await page.title()).toBe(base);
+      expect(await page.evaluate(() => document.activeElement !== document.body && document.activeElement !== null)).toBe(true);
+    } finally {
+      await b.close();
+    }
+  }, 90_000);
+});
