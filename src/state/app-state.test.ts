@@ -78,10 +78,10 @@ describe('options state', () => {
     o.togglePipeline('afq');
     expect(o.substringExtras).toEqual(['afq-extra']);
     expect(o.downloadOptions.includeDerivs).toEqual(['afq']);
-    expect(o.downloadOptions.exclude).toEqual(['derivatives/afq-extra/**']);
+    expect(o.downloadOptions.includeDerivsExact).toBe(true);
     o.togglePipeline('afq-extra');
     expect(o.substringExtras).toEqual([]);
-    expect(o.downloadOptions.exclude).toBeUndefined();
+    expect(o.downloadOptions.includeDerivsExact).toBeUndefined();
   });
 });
 

@@ -40,7 +40,7 @@ export class AppState {
       () => this.study.subjects,
       () => this.participants.filteredIds,
     );
-    this.options = new OptionsState();
+    this.options = new OptionsState(() => this.study.pipelineNames);
     this.save = new SaveState(services, () => this.planInput());
   }
 

@@ -10,6 +10,8 @@ import { serveDist } from '#harness/app.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, bidsStudy, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
+import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
+import { createS3Client } from '../../src/lib/s3/index.ts';
 
 const BUCKET = 'e2e-choice';
 const PREFIX = 'studies/demo';
@@ -106,6 +108,23 @@ describe('choosing subjects and exporting the choice', () => {
     await expect.poll(() => page.getByTestId('count-notice').textContent()).toBe(`Only ${females.length} candidates to draw from: all ${females.length} are chosen, not 50.`);
     await expect.poll(() => chosen(page)).toEqual([...females].sort());
     await page.screenshot({ path: `${ARTIFACTS}/choice-02-draw.png`, fullPage: true });
+  });
+
+  it('a ticked pipeline is exactly the pipeline saved: ticking afq leaves afq-extra out, and says pyAFQ would take it', async () => {
+    const page = browser.page;
+    await openDemo(page);
+    await page.getByLabel('All candidates').check();
+    await page.locator('input[name="derivs"][value="some"]').check();
+    await page.locator('input[name="pipeline"][value="afq"]').check();
+    expect(await page.locator('input[name="pipeline"][value="afq-extra"]').isChecked()).toBe(false);
+    await expect.poll(() => page.getByTestId('pipelines-included').textContent()).toContain('would also take afq-extra');
+    const client = createS3Client({ endpoint: moto.endpoint });
+    const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: 'all', client });
+    const plan = await study.plan({ includeDerivs: ['afq'], includeDerivsExact: true, overwrite: false, verify: false });
+    const planned = plan.entries.filter((e) => !e.refused);
+    expect(planned.some((e) => e.localPath.startsWith('derivatives/afq/'))).toBe(true);
+    expect(planned.some((e) => e.localPath.startsWith('derivatives/afq-extra/'))).toBe(false);
+    await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${planned.length} files`);
   });
 
   it('after a study fails to open, the export describes that study, never the previous one', async () => {
