@@ -32,7 +32,7 @@ describe('selection state', () => {
     expect(sel.ids).toEqual(selectSubjects(pool, 3, 42).subjects);
   });
 
-  it('takes the current filter, and hand picks, only among subjects with data on S3', () => {
+  it('takes the current filter, and hand picks on top of it, only among subjects with data on S3', () => {
     const { p, sel } = setup();
     expect([...p.missing]).toEqual(['sub-99']);
     p.setFilter({ column: 'age', kind: 'range', min: 25 });
@@ -41,7 +41,8 @@ describe('selection state', () => {
     sel.toggle('sub-99');
     sel.toggle('sub-010');
     expect(sel.mode).toBe('hand');
-    expect(sel.ids).toEqual(['sub-010']);
+    // A tick keeps the filter's choice as hand picks and adds one (the ticks are the chosen set).
+    expect(sel.ids).toEqual(['sub-010', 'sub-02', 'sub-04', 'sub-05']);
   });
 
   it('sorts and filters the visible rows with the engine', () => {
@@ -70,6 +71,17 @@ describe('options state', () => {
       include: ['**/dwi/**', '*.json'],
     });
     expect(o.effectivePipelines(['afq', 'afq-extra', 'dmriprep'])).toEqual(['afq', 'afq-extra']);
+  });
+
+  it('saves exactly the ticked pipelines: one pyAFQ would add by name part is excluded, and named', () => {
+    const o = new OptionsState(() => ['afq', 'afq-extra', 'dmriprep']);
+    o.togglePipeline('afq');
+    expect(o.substringExtras).toEqual(['afq-extra']);
+    expect(o.downloadOptions.includeDerivs).toEqual(['afq']);
+    expect(o.downloadOptions.includeDerivsExact).toBe(true);
+    o.togglePipeline('afq-extra');
+    expect(o.substringExtras).toEqual([]);
+    expect(o.downloadOptions.includeDerivsExact).toBeUndefined();
   });
 });
 

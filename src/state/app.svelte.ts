@@ -53,7 +53,7 @@ export class AppState {
       () => this.study.subjects,
       () => this.participants.filteredIds,
     );
-    this.options = new OptionsState();
+    this.options = new OptionsState(() => this.study.pipelineNames);
     this.save = new SaveState(services, () => this.planInput());
     // The description follows the open study: read once per study, when its listing is ready.
     $effect.root(() => {

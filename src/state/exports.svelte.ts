@@ -3,6 +3,7 @@
 // (src/lib/export) loads only when the dialog first shows.
 import { untrack } from 'svelte';
 import type { ExportFormat, ExportRequest } from '../lib/export/index.ts';
+import { parseLocation, type StudyLocation } from '../lib/index.ts';
 import type { AppState } from './app.svelte.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
@@ -36,20 +37,29 @@ export class ExportState {
     return EXPORT_FORMATS.find((k) => k.id === this.format)!.file;
   }
 
-  /** What the export is made of now; undefined before a study is open. */
-  #request(): ExportRequest | undefined {
+  /**
+   * What the export is made of now, or why there is none. It always describes the study the page shows
+   * and its current choice: a study that failed to open is exported whole (a tool that can list it
+   * fetches the prefix), never with the previous study's plan.
+   */
+  #request(): ExportRequest | Problem | undefined {
     const app = this.#app;
-    const location = app.study.location;
-    if (!location) return undefined;
-    return {
-      format: this.format,
-      location,
-      plan: app.save.plan,
-      client: app.study.client,
-      subjects: app.selection.ids,
-      seed: app.selection.seed,
-      options: app.options.downloadOptions,
-    };
+    const study = app.study;
+    if (!study.text) return undefined;
+    let location: StudyLocation;
+    try {
+      location = parseLocation(study.text, study.overrides);
+    } catch {
+      return { code: 'NoPlan', title: 'Nothing to export', message: `"${study.text}" is not a study location this page can read; open a study first.` };
+    }
+    const base = { format: this.format, location, client: study.client, seed: app.selection.seed, options: app.options.downloadOptions };
+    if (study.status === 'listing') return { code: 'NoPlan', title: 'Still listing the study', message: 'The export is ready once the study has been listed.' };
+    if (study.status !== 'ready') return { ...base, plan: undefined, client: undefined, subjects: [] };
+    const subjects = app.selection.ids;
+    if (subjects.length === 0) return { code: 'NoPlan', title: 'No subject chosen', message: 'Choose at least one subject to export.' };
+    const plan = app.save.planOf(app.planInput());
+    if (!plan) return app.save.planProblem ?? { code: 'NoPlan', title: 'Working out the plan', message: 'The export follows once the plan for this choice is ready.' };
+    return { ...base, plan, subjects };
   }
 
   /**
@@ -80,9 +90,10 @@ export class ExportState {
     await navigator.clipboard?.writeText(this.text);
   }
 
-  async #refresh(request: ExportRequest | undefined): Promise<void> {
+  async #refresh(request: ExportRequest | Problem | undefined): Promise<void> {
     const run = ++this.#latest;
     if (!request) return this.#show('', NO_STUDY);
+    if (!('format' in request)) return this.#show('', request);
     try {
       const { exportText } = await import('../lib/export/index.ts');
       const text = exportText(request);

@@ -5,6 +5,8 @@ import type { DerivsMode, TopLevelMode } from './url.ts';
 const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 
 export class OptionsState {
+  /** The open study's pipelines, so a ticked pipeline means exactly that pipeline. */
+  readonly #pipelineNames: () => readonly string[];
   /** The top-level files pyAFQ knows by name, offered one by one. */
   readonly topLevelNames = MODALITY_AGNOSTIC;
   derivs = $state<DerivsMode>('none');
@@ -18,6 +20,10 @@ export class OptionsState {
   overwrite = $state(false);
   verify = $state(false);
 
+  constructor(pipelineNames: () => readonly string[] = () => []) {
+    this.#pipelineNames = pipelineNames;
+  }
+
   get include(): string[] {
     return lines(this.includeText);
   }
@@ -25,11 +31,20 @@ export class OptionsState {
     return lines(this.excludeText);
   }
 
-  /** Pipelines a choice really includes: pyAFQ matches by name part, so `afq` also takes `afq-extra`. */
+  /** Pipelines pyAFQ's `include_derivs` would take for this choice: it matches by name part, so `afq` also takes `afq-extra`. */
   effectivePipelines(all: readonly string[]): string[] {
     const chosen = this.derivs === 'some' ? this.pipelines : this.derivs;
     return all.filter((p) => pipelineIncluded(p, chosen));
   }
+
+  /**
+   * Pipelines only pyAFQ's name-part rule would add (ticked `afq`, unticked `afq-extra`). Here a box is
+   * ticked only when its pipeline is saved, so the choice names whole pipelines (`includeDerivsExact`).
+   */
+  readonly substringExtras = $derived.by((): string[] => {
+    if (this.derivs !== 'some') return [];
+    return this.effectivePipelines(this.#pipelineNames()).filter((p) => !this.pipelines.includes(p));
+  });
 
   togglePipeline(name: string) {
     this.pipelines = this.pipelines.includes(name) ? this.pipelines.filter((p) => p !== name) : [...this.pipelines, name];
@@ -49,6 +64,7 @@ export class OptionsState {
     else if (this.top === 'some') o.includeModalityAgnostic = this.topNames.length ? [...this.topNames] : false;
     if (this.suffix.trim()) o.suffix = this.suffix.trim();
     if (this.include.length) o.include = this.include;
+    if (this.substringExtras.length) o.includeDerivsExact = true;
     if (this.exclude.length) o.exclude = this.exclude;
     return o;
   });

@@ -1,5 +1,6 @@
 // The plan follows the choice so the user sees what will be saved before saving; then the chosen folder and
 // the download running into it.
+import { untrack } from 'svelte';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type {
   DownloadControl,
@@ -59,6 +60,12 @@ export function summarisePlan(plan: DownloadPlan): PlanSummary {
   return s;
 }
 
+/** Identifies what a plan is for: the study's location, the chosen subjects and the options. */
+export function planKey(input: SaveInput): string {
+  const l = input.location;
+  return JSON.stringify([l.bucket, l.prefix, l.endpoint ?? '', input.subjects, input.options]);
+}
+
 /** How long the plan waits for the choice to settle (typing a glob, stepping through seeds). */
 const PLAN_DELAY_MS = 120;
 
@@ -73,6 +80,8 @@ export class SaveState {
   /** The folder picked on an earlier visit, offered for resuming. */
   remembered = $state.raw<{ handle: FileSystemDirectoryHandle; name: string } | undefined>(undefined);
   plan = $state.raw<DownloadPlan | undefined>(undefined);
+  /** What `plan` was made for (study, subjects, options), to tell a current plan from a stale one. */
+  planFor = $state<string | undefined>(undefined);
   planning = $state(false);
   planProblem = $state.raw<Problem | undefined>(undefined);
   running = $state(false);
@@ -94,11 +103,29 @@ export class SaveState {
       $effect(() => {
         const next = this.#input();
         const folder = this.folder;
-        if (!next || this.running) return;
+        // No study to plan (none open, or opening failed): the last study's plan must not linger.
+        if (!next) {
+          untrack(() => this.#forget());
+          return;
+        }
+        if (this.running) return;
         const t = setTimeout(() => void this.makePlan(next, folder), PLAN_DELAY_MS);
         return () => clearTimeout(t);
       });
     });
+  }
+
+  #forget(): void {
+    if (this.running) return;
+    this.#planSeq++;
+    this.plan = undefined;
+    this.planFor = undefined;
+    this.planning = false;
+  }
+
+  /** The plan when it was made for exactly `input`; undefined while it is being worked out or stale. */
+  planOf(input: SaveInput | undefined): DownloadPlan | undefined {
+    return input && this.planFor === planKey(input) ? this.plan : undefined;
   }
 
   /** Stops following the choice. */
@@ -188,6 +215,7 @@ export class SaveState {
     try {
       if (input.subjects.length === 0) {
         this.plan = undefined;
+        this.planFor = undefined;
         this.#model = undefined;
         return;
       }
@@ -198,9 +226,11 @@ export class SaveState {
       this.#options = input.options;
       this.#location = input.location;
       this.plan = plan;
+      this.planFor = planKey(input);
     } catch (e) {
       if (seq !== this.#planSeq) return;
       this.plan = undefined;
+      this.planFor = undefined;
       this.planProblem = describeProblem(e);
     } finally {
       if (seq === this.#planSeq) this.planning = false;

@@ -36,7 +36,7 @@ export class SelectionState {
         case 'filter':
           return { ids: this.#filtered().filter((id) => has.has(id)).sort() };
         case 'random': {
-          const pool = this.fromFiltered ? this.#filtered().filter((id) => has.has(id)) : onS3;
+          const pool = this.fromFiltered ? this.candidates : onS3;
           if (this.seed === undefined) return { ids: [] };
           return { ids: selectSubjects(pool, Math.max(1, this.n), this.seed).subjects };
         }
@@ -45,6 +45,24 @@ export class SelectionState {
       return { ids: [], error: e };
     }
   });
+
+  /** The participants passing the filters that have data on S3: what "all candidates" and a filtered draw use. */
+  get candidates(): string[] {
+    const has = new Set(this.#subjects());
+    return this.#filtered().filter((id) => has.has(id));
+  }
+
+  /** How many the random draw picks from. */
+  get poolSize(): number {
+    return this.fromFiltered ? this.candidates.length : this.#subjects().length;
+  }
+
+  /** Said next to "How many" when it asks for more than there are: all of them are chosen, not silently fewer. */
+  get countNotice(): string | undefined {
+    if (this.mode !== 'random') return undefined;
+    const pool = this.poolSize;
+    return this.n > pool ? `Only ${pool} ${this.fromFiltered ? 'candidates' : 'subjects'} to draw from: all ${pool} are chosen, not ${this.n}.` : undefined;
+  }
 
   get ids(): string[] {
     return this.result.ids;
@@ -68,8 +86,12 @@ export class SelectionState {
     if (seed !== undefined) this.seed = seed;
   }
 
+  /**
+   * Ticks or unticks a row. The table shows the chosen set in every mode, so a tick outside "by hand"
+   * first keeps the current choice as hand picks, then changes that one subject: nothing is dropped.
+   */
   toggle(id: string) {
-    const next = new Set(this.#picked);
+    const next = new Set(this.mode === 'hand' ? this.#picked : this.ids);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     this.#picked = next;

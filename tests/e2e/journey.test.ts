@@ -75,7 +75,7 @@ describe('the app, as a researcher uses it', () => {
     const pool = females.filter((id) => DEMO_SUBJECTS.includes(id));
     const fromFiltered = selectSubjects(pool, 3, 42).subjects;
     await expect.poll(() => page.getByTestId('selected-ids').textContent()).toBe(fromFiltered.join(', '));
-    await page.getByLabel('only among filtered participants').uncheck();
+    await page.getByLabel('all subjects, exactly as pyAFQ draws').check();
     await expect.poll(() => page.getByTestId('selected-ids').textContent()).toBe(expected.join(', '));
 
     // One pipeline.

@@ -68,4 +68,12 @@ describe('suffix and globs on subject keys', () => {
   it('refuses a bad concurrency', () => {
     expect(() => resolveOptions({ concurrency: 0 }, 'bids')).toThrow(/concurrency/);
   });
+
+  it('includeDerivsExact names whole pipelines, so afq is not afq-extra', () => {
+    const exact = resolveOptions({ includeDerivs: ['afq'], includeDerivsExact: true }, 'bids').derivs;
+    expect(pipelineIncluded('afq', exact)).toBe(true);
+    expect(pipelineIncluded('afq-extra', exact)).toBe(false);
+    const parts = resolveOptions({ includeDerivs: ['afq'] }, 'bids').derivs;
+    expect(pipelineIncluded('afq-extra', parts)).toBe(true);
+  });
 });

@@ -8,10 +8,14 @@ import type { DownloadOptions } from '../plan/index.ts';
 export const MODALITY_AGNOSTIC = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
 export type ModalityAgnosticName = (typeof MODALITY_AGNOSTIC)[number];
 
+/** Pipeline names asked for, and whether they match whole names only. */
+export type PipelineNames = readonly string[] & { readonly exact?: boolean };
+
 /** Options after validation, with defaults applied. */
 export interface ResolvedOptions {
   modalityAgnostic: 'all' | 'none' | readonly string[];
-  derivs: 'all' | 'none' | readonly string[];
+  /** Names of pipelines; `exact` (includeDerivsExact) matches whole names instead of pyAFQ's name parts. */
+  derivs: 'all' | 'none' | PipelineNames;
   derivsDatasetDescription: boolean;
   /** Subject raw and derivative keys, relative to the study. */
   keepSubjectPath: (rel: string, key: string) => boolean;
@@ -45,7 +49,8 @@ export function resolveOptions(opts: DownloadOptions, flavour: 'bids' | 'hbn'): 
   }
 
   const d = opts.includeDerivs ?? false;
-  const derivs: ResolvedOptions['derivs'] = d === true ? 'all' : d === false ? 'none' : stringList(d, 'includeDerivs');
+  const derivs: ResolvedOptions['derivs'] =
+    d === true ? 'all' : d === false ? 'none' : Object.assign([...stringList(d, 'includeDerivs')], { exact: opts.includeDerivsExact === true });
   if (Array.isArray(derivs) && derivs.length === 0) throw invalid('includeDerivs is an empty list: pass false to include no derivatives.');
 
   if (opts.suffix !== undefined && typeof opts.suffix !== 'string') throw invalid('suffix must be a string.');
@@ -80,7 +85,7 @@ function compileGlobs(globs: readonly string[] | undefined, what: string): ((p: 
 export function pipelineIncluded(name: string, derivs: ResolvedOptions['derivs']): boolean {
   if (derivs === 'all') return true;
   if (derivs === 'none') return false;
-  return derivs.some((s) => name.includes(s));
+  return derivs.exact ? derivs.includes(name) : derivs.some((s) => name.includes(s));
 }
 
 /** Whether a top-level file (its name) is among the modality-agnostic files asked for. */

@@ -39,6 +39,7 @@ export function pyAfqScript(sel: PyAfqSelection): string {
   const agnostic = o.includeModalityAgnostic === 'all' ? true : o.includeModalityAgnostic ?? (hbn ? false : DEFAULT_AGNOSTIC);
   const lines = [`from AFQ.data.s3bids import ${hbn ? 'HBNSite' : 'S3BIDSStudy'}`, ''];
   if (sel.endpoint) lines.push(`# pyAFQ reads AWS S3 only; the custom endpoint ${JSON.stringify(sel.endpoint)} cannot be set here.`);
+  if (o.includeDerivsExact) lines.push('# pyAFQ matches include_derivs by name part: it also downloads pipelines whose names contain these.');
   if (o.include?.length || o.exclude?.length) lines.push('# pyAFQ has no glob include/exclude filters: this call downloads more files than the selection.');
   const ctor = hbn
     ? [`    ${py(sel.site)},`]

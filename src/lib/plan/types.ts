@@ -4,6 +4,8 @@ export interface DownloadOptions {
   includeModalityAgnostic?: boolean | 'all' | readonly string[];
   /** Derivative pipelines: all, none, or those whose name contains any of the strings. */
   includeDerivs?: boolean | string | readonly string[];
+  /** Beyond pyAFQ: `includeDerivs` names whole pipelines (`afq` is not `afq-extra`). Default false (name parts, as pyAFQ). */
+  includeDerivsExact?: boolean;
   /** With derivatives: each included pipeline's `dataset_description.json`. Default true. */
   includeDerivsDatasetDescription?: boolean;
   /** Keep subject keys ending with this (pyAFQ's `suffix`). */
