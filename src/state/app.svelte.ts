@@ -11,7 +11,6 @@ import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.t
 import { describeProblem, type Problem } from './errors.ts';
 import type { InspectSource } from './inspect.svelte.ts';
 import { DescriptionState, textKeys } from './description.svelte.ts';
-import { topLevelKey } from './overview.ts';
 import type { EndpointGuard } from '../security/index.ts';
 
 /** A local demo study, announced by the start command in `demo.json` next to index.html. */
@@ -67,7 +66,7 @@ export class AppState {
           client,
           bucket: model.bucket,
           location: `s3://${loc.bucket}/${loc.prefix}`,
-          descriptionKey: topLevelKey(model, 'dataset_description.json'),
+          descriptionKey: model.index.descriptionKey,
           texts: textKeys(s.topFiles),
         });
       });
