@@ -154,3 +154,24 @@ describe('credentials go only where they were given', () => {
     expect((failure as Error).message).not.toContain('secret');
   });
 });
+
+describe('requester pays (docs/real-s3.md, "Requester pays")', () => {
+  it('sends x-amz-request-payer: requester on every request when asked, with credentials', async () => {
+    await moto.createBucket('payer-pays');
+    await moto.put('payer-pays', 'study/sub-01/anat/sub-01_T1w.nii.gz', 'x');
+    s3.set('payer-pays', { requesterPays: true });
+    try {
+      const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+      const plain = createS3Client({ endpoint: s3.endpoint, credentials });
+      await expect(listAll(plain, 'payer-pays', 'study/')).rejects.toMatchObject({ code: 'AccessDenied' });
+      s3.resetStats();
+      const paying = createS3Client({ endpoint: s3.endpoint, credentials, requesterPays: true });
+      const keys = (await listAll(paying, 'payer-pays', 'study/')).map((o) => o.key);
+      expect(keys).toEqual(['study/sub-01/anat/sub-01_T1w.nii.gz']);
+      expect(s3.stats.requesterPayer).toBe(s3.stats.requests);
+      expect(() => createS3Client({ endpoint: s3.endpoint, requesterPays: true })).toThrow(/needs credentials/);
+    } finally {
+      s3.set('payer-pays', undefined);
+    }
+  });
+});

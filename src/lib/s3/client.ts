@@ -29,6 +29,9 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   if (!anon && !opts.credentials) {
     throw new TypeError('createS3Client: anon=false needs credentials (they are never read from storage).');
   }
+  if (opts.requesterPays && anon) {
+    throw new TypeError('createS3Client: requesterPays needs credentials (S3 refuses anonymous requests to requester-pays buckets).');
+  }
   const region = opts.region ?? 'us-east-1';
   const endpoint = opts.endpoint?.replace(/\/+$/, '');
   const forcePathStyle = opts.forcePathStyle ?? endpoint !== undefined;
@@ -69,6 +72,17 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
         return next(args);
       },
       { step: 'finalizeRequest', priority: 'low', name: 's3bidsDropPreflightHeaders' },
+    );
+  }
+  if (opts.requesterPays) {
+    // docs/real-s3.md, "Requester pays": the header goes on every request, listings and reads alike.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers['x-amz-request-payer'] = 'requester';
+        return next(args);
+      },
+      { step: 'build', name: 's3bidsRequestPayer' },
     );
   }
   const bucketRegions = new Map<string, string>();

@@ -23,6 +23,11 @@ export interface S3ClientOptions {
   forcePathStyle?: boolean;
   /** Held in memory only; never stored, logged or put in a URL. */
   credentials?: Credentials;
+  /**
+   * A requester-pays bucket: every request says the requester accepts the charge
+   * (`x-amz-request-payer: requester`). Needs credentials: S3 refuses anonymous requests to such buckets.
+   */
+  requesterPays?: boolean;
   /** Extra attempts the SDK makes on throttling and 5xx (listing requests). Default 4. */
   maxAttempts?: number;
 }
