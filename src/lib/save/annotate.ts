@@ -5,6 +5,8 @@ import { readManifest, sameStudy, type Manifest, type ManifestFile } from './man
 import { unsafePathReason } from '../plan/index.ts';
 import type { SaveTarget } from './types.ts';
 
+const EDITABLE = /\.(json|tsv|txt|md|bval|bvec|csv|cff)$|(^|\/)(README|CHANGES|LICENSE)[^/]*$/i;
+
 /**
  * Why the local file is kept although it is not what S3 holds for `entry` (docs/folders.md, "Conflicts"),
  * or undefined. Only files the app saved are judged (the manifest says what they were): one edited
@@ -21,7 +23,9 @@ export function localConflict(
   if (record.key !== entry.key || (bucket !== undefined && record.bucket !== undefined && record.bucket !== bucket))
     return `the local file was saved from another study (s3://${record.bucket ?? '…'}/${record.key}): kept`;
   if (record.editedAt) return 'the local file was edited in this app: kept';
-  if (local.size !== record.size) return 'the local file differs from what was saved from S3 (edited by hand?): kept';
+  // Text a person edits (sidecars, tables): a new size is an edit. Binary data of another size is a
+  // broken copy and is fetched again (pyAFQ's rule; docs/folders.md, "Conflicts").
+  if (local.size !== record.size && EDITABLE.test(record.localPath)) return 'the local file differs from what was saved from S3 (edited by hand?): kept';
   return undefined;
 }
 
