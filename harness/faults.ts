@@ -26,7 +26,10 @@ export interface FaultScenarioOptions {
   replaced?: number;
   /** A running moto to reuse (the scenario starts its own otherwise). */
   moto?: Moto;
-  /** The executor's stall timeout; the proxy holds a stalled body 20× longer. Default 400 ms. */
+  /**
+   * The executor's stall timeout; the proxy holds a stalled body 10× longer. Default 2 s: long enough that
+   * a healthy response slowed by a busy machine is not taken for a stall.
+   */
   stallMs?: number;
   concurrency?: number;
   /** Keep the folder afterwards (it is removed by default). */
@@ -63,10 +66,9 @@ function walk(dir: string): string[] {
 }
 
 export async function runFaultScenario(opts: FaultScenarioOptions): Promise<FaultScenarioResult> {
-  // Generous: on a busy two-core machine a healthy body can pause for a few hundred ms.
   const stallMs = opts.stallMs ?? 2000;
   const moto = opts.moto ?? (await startMoto());
-  const proxy = await startProxy({ target: moto.endpoint, stallMs: stallMs * 20 });
+  const proxy = await startProxy({ target: moto.endpoint, stallMs: stallMs * 10 });
   const bucket = `faults-${opts.seed}-${opts.files}`.toLowerCase();
   const prefix = 'ds';
   const dir = mkdtempSync(join(tmpdir(), 's3bids-faults-'));

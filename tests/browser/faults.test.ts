@@ -22,7 +22,8 @@ it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after lis
       return { name: `${sub}/dwi/${sub}_run-${String(i % 20).padStart(2, '0')}_dwi.bval`, size: 1024 + ((i * 7919) % 7168) };
     }),
   );
-  const proxy = await commands.proxyStart({ stallMs: 8000 });
+  // A stalled body stays silent far longer than the saver's stall limit below.
+  const proxy = await commands.proxyStart({ stallMs: 20_000 });
   const objects = await listAll(createS3Client({ endpoint: inject('motoEndpoint') }), BUCKET, `${PREFIX}/`);
   const plan: DownloadPlan = {
     bucket: BUCKET,
@@ -41,8 +42,8 @@ it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after lis
     plan,
     target: await toSaveTarget(dir),
     mirrors: [],
-    // Generous: on a busy two-core machine a healthy body can pause for a few hundred ms; the proxy's own
-    // stalls last 8 s, so they are still caught.
+    // Long enough that a healthy response slowed by a busy machine is not taken for a stall (at 400 ms, a
+    // loaded run retried more healthy requests than it had faults; six in a row would fail a file).
     stallMs: 2000,
     retryBaseMs: 20,
     retryMaxMs: 300,
@@ -77,4 +78,4 @@ it(`${FILES} files into OPFS, 5% of requests faulted, objects replaced after lis
   for (const x of report.failed) expect(x.reason).toMatch(/changed on S3 since it was listed/);
   expect(verified + report.failed.length).toBe(FILES);
   expect([...files.keys()].filter((p) => p.startsWith('.s3bids/partial/'))).toEqual([]);
-}, 240_000);
+}, 600_000);
