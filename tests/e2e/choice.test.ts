@@ -148,6 +148,6 @@ describe('choosing subjects and exporting the choice', () => {
     expect(await text.inputValue()).not.toContain('subjects=[]');
     expect(await text.inputValue()).toContain('subjects="all"');
     await page.screenshot({ path: `${ARTIFACTS}/choice-03-export-after-failure.png`, fullPage: true });
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
   });
 });

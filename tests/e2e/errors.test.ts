@@ -73,7 +73,7 @@ describe('errors are shown in place, in words, with the next step', () => {
     expect(await text.inputValue()).toContain(`--endpoint-url '${noCors.endpoint}'`);
     expect(await text.inputValue()).toContain(`'s3://e2e-nocors/study/'`);
     await page.screenshot({ path: `${ARTIFACTS}/12-export.png` });
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   it('offers credentials for a private bucket, and opens it with them', async () => {

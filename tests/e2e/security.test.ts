@@ -233,7 +233,7 @@ describe('bucket data renders as text', () => {
     await page.getByRole('button', { name: 'Export…' }).click();
     const exports = await readExports(page);
     expect(exports.aws).toContain(imgN(6));
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
 
     const text = await page.evaluate<string>('document.body.innerText');
     for (const shown of [`Study ${IMG}`, SCRIPT, imgN(3), `x${SCRIPT}`, JS_URL, imgN(4), `${imgN(7)}.txt`, `pipe${imgN(8)}`]) expect(text, shown).toContain(shown);
@@ -296,7 +296,7 @@ describe('credentials stay in memory', () => {
     await expect.poll(() => page.locator('.sidecar-panel tr[data-field="TaskName"]').count(), { timeout: 20_000 }).toBe(1);
     await page.getByRole('button', { name: 'Export…' }).click();
     const exportsBefore = await readExports(page);
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByLabel('Verify MD5 checksums').check();
     await page.getByRole('button', { name: 'Pick a folder…' }).click();
     await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 20_000 }).toContain('already in the folder');
@@ -309,7 +309,7 @@ describe('credentials stay in memory', () => {
 
     await page.getByRole('button', { name: 'Export…' }).click();
     const exportsAfter = await readExports(page, { nothingToFetch: true });
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
 
     const stored = await page.evaluate<Record<string, string>>(`(async () => {
       const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
