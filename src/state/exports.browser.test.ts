@@ -3,7 +3,7 @@
 // Formatting needs no S3 request, so no S3 server is involved; src/lib/export's tests run the scripts.
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { createS3Client, type DownloadPlan, type S3BIDSStudy, type StudyListing } from '../lib/index.ts';
+import { buildStudyIndex, createS3Client, type DownloadPlan, type S3BIDSStudy, type StudyListing } from '../lib/index.ts';
 import { AppState } from './app.svelte.ts';
 import { createServices } from './services.ts';
 import { planKey } from './save.svelte.ts';
@@ -36,8 +36,9 @@ describe('ExportState', () => {
 
     // A listed study: the plan made for the current choice (a plan for another choice is not used).
     app.study.client = createS3Client({ endpoint: 'http://127.0.0.1:9' });
-    app.study.listing = { bucket: 'b', prefix: 'p', keys: [], topObjects: [] } as unknown as StudyListing;
-    app.study.model = { allSubjects: ['sub-01', 'sub-02'] } as unknown as S3BIDSStudy;
+    const listing: StudyListing = { endpoint: 'aws', bucket: 'b', prefix: 'p', topFolders: [], topObjects: [], keys: [], listedAt: '2024-01-01T00:00:00Z' };
+    app.study.listing = listing;
+    app.study.model = { allSubjects: ['sub-01', 'sub-02'], bucket: 'b', index: buildStudyIndex(listing, { flavour: 'bids' }) } as unknown as S3BIDSStudy;
     app.selection.mode = 'all';
     app.study.status = 'ready';
     const current = (names: string[]) => {
