@@ -134,7 +134,7 @@ describe('choosing subjects and exporting the choice', () => {
     await expect.poll(async () => (await chosen(page)).length).toBe(DEMO_SUBJECTS.length);
 
     await openStudy(page, `${noCors.endpoint}/e2e-choice-nocors/other`);
-    const alert = page.locator('[role="alert"][data-code="Network"]').first();
+    const alert = page.locator('[role="alert"][data-code="NoBrowserAccess"]').first();
     await expect.poll(() => alert.count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await alert.getByRole('button', { name: 'Use the script export' }).click();
     const text = page.getByTestId('export-text');
