@@ -77,6 +77,7 @@ export {
   lsStudy,
   MODALITY_AGNOSTIC,
   resolveOptions,
+  loadGlobMatcher,
   pipelineIncluded,
   topLevelIncluded,
   pythonJson,

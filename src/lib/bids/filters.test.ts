@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
-import { pipelineIncluded, resolveOptions, topLevelIncluded } from './filters.ts';
+import { loadGlobMatcher, pipelineIncluded, resolveOptions, topLevelIncluded } from './filters.ts';
 
 describe('includeDerivs (pyAFQ bug 1: a string matched any pipeline sharing one character)', () => {
   const pipelines = ['afq', 'afq-extra', 'dmriprep', 'qsiprep'];
@@ -57,7 +57,9 @@ describe('suffix and globs on subject keys', () => {
     expect(o.keepSubjectPath('sub-01/dwi/sub-01_dwi.nii.gz', 'ds/sub-01/dwi/sub-01_dwi.nii.gz')).toBe(true);
     expect(o.keepSubjectPath('sub-01/dwi/sub-01_dwi.bval', 'ds/sub-01/dwi/sub-01_dwi.bval')).toBe(false);
   });
-  it('applies include and exclude globs to the path relative to the study', () => {
+  it('applies include and exclude globs to the path relative to the study', async () => {
+    expect(() => resolveOptions({ include: ['x'] }, 'bids')).toThrow(/loadGlobMatcher/);
+    await loadGlobMatcher();
     const o = resolveOptions({ include: ['sub-*/dwi/**'], exclude: ['*.bvec'] }, 'bids');
     const keep = (p: string) => o.keepSubjectPath(p, `ds/${p}`);
     expect(keep('sub-01/dwi/a.nii.gz')).toBe(true);

@@ -1,6 +1,6 @@
 // Download options checked and turned into filters on keys (docs/contract.md, "Filters"): the place to add
 // a filter, beside its option in plan/types.ts.
-import picomatch from 'picomatch';
+import type picomatchType from 'picomatch';
 import { S3BIDSError } from '../errors/index.ts';
 import type { DownloadOptions } from '../plan/index.ts';
 
@@ -73,11 +73,22 @@ export function resolveOptions(opts: DownloadOptions, flavour: 'bids' | 'hbn'): 
   };
 }
 
+// picomatch loads on first need (include/exclude globs are rare), keeping it out of the app's first load.
+// Async callers (S3BIDSStudy.plan/download) load it themselves; sync callers with globs call loadGlobMatcher first.
+let picomatch: typeof picomatchType | undefined;
+
+/** Loads the glob matcher used by `include`/`exclude`; resolves at once once loaded. */
+export async function loadGlobMatcher(): Promise<void> {
+  picomatch ??= (await import('picomatch')).default;
+}
+
 function compileGlobs(globs: readonly string[] | undefined, what: string): ((p: string) => boolean) | undefined {
   if (globs === undefined || globs.length === 0) return undefined;
   if (!globs.every((g) => typeof g === 'string' && g !== '')) throw invalid(`${what} must be a list of non-empty glob patterns.`);
+  if (!picomatch) throw invalid(`${what} globs need the glob matcher: await loadGlobMatcher() before planning synchronously.`);
+  const match = picomatch;
   // `**/x` also matches at the top, and patterns without a `/` match a file name anywhere (as .gitignore does).
-  const matchers = globs.map((g) => picomatch(g.includes('/') ? g : `**/${g}`, { dot: true }));
+  const matchers = globs.map((g) => match(g.includes('/') ? g : `**/${g}`, { dot: true }));
   return (p) => matchers.some((m) => m(p));
 }
 

@@ -10,7 +10,7 @@ export { S3BIDSStudy, S3BIDSSubject, type OpenOptions } from './study.ts';
 export { HBNSite, HBNSubject, HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNOpenOptions, type HBNSiteName } from './hbn.ts';
 export { lsStudy, topLevelFrom, type TopLevel } from '../s3/top-level.ts';
 export { normalisePrefix, joinKey, relativeKey, subjectIdOf, belongsTo, asSubjectId } from '../s3/keys.ts';
-export { resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
+export { loadGlobMatcher, resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
 export { buildPlan, pythonJson, hbnDatasetDescription, type PlanSource } from './planner.ts';
 export { keyEntities, type KeyEntities } from './entities.ts';
 export { parseDatasetDescription, citation, doiUrl, TEXT_CAP_BYTES, type DatasetDescription, type CappedText } from './description.ts';

@@ -14,7 +14,7 @@ import type { DirectoryTarget, DownloadControl, DownloadReport } from '../save/t
 import { drawSeed, selectSubjects, validateSeed, type SubjectsSpec } from '../select/index.ts';
 import { parseParticipants } from '../tsv/index.ts';
 import { downloadPlan, planOnDisk } from './download.ts';
-import { resolveOptions } from './filters.ts';
+import { loadGlobMatcher, resolveOptions } from './filters.ts';
 import type { Flavour, SubjectKeys } from './layout.ts';
 import { StudyIndex, type StudyLayout } from './study-index.ts';
 
@@ -172,6 +172,7 @@ async function planFor(
   scope: 'study' | 'subject',
   dir?: DirectoryTarget,
 ): Promise<DownloadPlan> {
+  if (opts.include?.length || opts.exclude?.length) await loadGlobMatcher();
   const plan = study.index.plan(
     subjects.map((s) => s.subjectId),
     opts,
