@@ -11,7 +11,7 @@ import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/ind
 import { startMoto } from '#harness/moto.ts';
 import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { participantsRenderFigure } from '../bench/lib/app.ts';
+import { participantsRenderFigures } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
 import { buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
@@ -71,7 +71,8 @@ async function stage(name: string, fn: () => Promise<void>): Promise<void> {
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
-  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'nifti-header-bytes', 'faults-2000-files',
+  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
+  'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
 ];
 const GROUP_OF: Record<string, string> = {
   'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-cached-revisit': 'cached revisit',
@@ -79,6 +80,8 @@ const GROUP_OF: Record<string, string> = {
   'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
   'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
+  'participants-10k-filter-paint': 'participants and bundle', 'participants-10k-sort-paint': 'participants and bundle',
+  'participants-100k-parse': 'participants and bundle',
   'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults',
 };
 const whyMissing = (n: string) => {
@@ -182,7 +185,7 @@ try {
     const appDir = await buildAppForBench();
     cleanup.push(async () => rmSync(appDir, { recursive: true, force: true }));
     figures.push(await bundleFigure(appDir));
-    figures.push(await participantsRenderFigure(moto, appDir, participantsTsv()));
+    figures.push(...(await participantsRenderFigures(moto, appDir, participantsTsv())));
   });
 
   await stage('nifti', async () => {
