@@ -14,6 +14,7 @@ import { createS3Client } from '../src/lib/s3/index.ts';
 import { participantsRenderFigures } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
+import { SCALE_NAMES, scaleFigures } from '../bench/lib/scale.ts';
 import { buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
 import { machine, median, notMeasured, printTable, round, writeResults, type Figure } from '../bench/lib/report.ts';
 import { heapFigure, savingFigures, withTimeout } from '../bench/lib/saving.ts';
@@ -74,7 +75,9 @@ const NAMES = [
   'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
   'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
 ];
+NAMES.push(...SCALE_NAMES);
 const GROUP_OF: Record<string, string> = {
+  ...Object.fromEntries(SCALE_NAMES.map((n) => [n, 'hbn scale'])),
   'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-cached-revisit': 'cached revisit',
   'save-small-vs-sequential': 'saving', 'save-small-vs-ceiling': 'saving', 'save-big-vs-ceiling': 'saving',
   'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
@@ -166,6 +169,15 @@ try {
   });
   });
 
+  // The built app, once, for the groups that open it.
+  let appBuild: Promise<string> | undefined;
+  const appDir = () =>
+    (appBuild ??= buildAppForBench().then((dir) => {
+      cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    }));
+  await stage('hbn scale', async () => void figures.push(...(await scaleFigures({ b, appDir, delayMs: DELAY_MS, log }))));
+
   await moto.createBucket('bench-save');
   const small = Array.from({ length: 2000 }, (_, i) => ({ key: `s/f${String(i).padStart(4, '0')}.bin`, body: randomBytes(10 * 1024) }));
   await seedFiles(moto, 'bench-save', 'small', small, { concurrency: 16 });
@@ -182,10 +194,8 @@ try {
 
   await stage('participants and bundle', async () => {
     figures.push(...(await participantsFigures()));
-    const appDir = await buildAppForBench();
-    cleanup.push(async () => rmSync(appDir, { recursive: true, force: true }));
-    figures.push(await bundleFigure(appDir));
-    figures.push(...(await participantsRenderFigures(moto, appDir, participantsTsv())));
+    figures.push(await bundleFigure(await appDir()));
+    figures.push(...(await participantsRenderFigures(moto, await appDir(), participantsTsv())));
   });
 
   await stage('nifti', async () => {
