@@ -71,8 +71,10 @@ async function launch(logFile: string, requested = 0, preloadFile?: string): Pro
   let spawnError: Error | undefined;
   child.on('exit', (code) => (exited = code ?? -1));
   child.on('error', (e) => (spawnError = e));
-  // Generous: starting Python and importing moto takes seconds on a busy machine.
-  const deadline = Date.now() + 90_000;
+  // Generous: starting Python and importing moto takes seconds on a busy machine; putting tens of
+  // thousands of objects in first, about a minute more.
+  const limitS = preloadFile ? 600 : 90;
+  const deadline = Date.now() + limitS * 1000;
   while (Date.now() < deadline) {
     if (spawnError)
       throw new Error(
@@ -84,7 +86,7 @@ async function launch(logFile: string, requested = 0, preloadFile?: string): Pro
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`moto_server did not start listening within 90 s; see ${logFile}`);
+  throw new Error(`moto_server did not start listening within ${limitS} s; see ${logFile}`);
 }
 
 /** True when something already listens on the loopback `port`. */

@@ -104,7 +104,7 @@ export async function scaleFigures(o: { b: BenchBrowser; appDir: () => Promise<s
 }
 
 /** The built app in a fresh Chromium opens the study with every subject, pipeline and top-level file chosen. */
-async function openFigures(appDir: string, study: string, keys: number): Promise<Figure[]> {
+export async function openFigures(appDir: string, study: string, keys: number): Promise<Figure[]> {
   const server = await serveDir(appDir);
   const b = await launchChromium();
   try {
