@@ -110,12 +110,19 @@ export function checkGlobs(globs: readonly string[], what: string): void {
     if (g.length > GLOB_LIMITS.length) throw refused(what, g, `it is ${g.length} characters long; at most ${GLOB_LIMITS.length} are accepted.`);
     const plain = g.replace(/\\./g, 'x');
     // Extglobs: `@(…)`, `?(…)`, `*(…)`, `+(…)`, `!(…)`.
+    let nest = 0;
+    for (let i = 0; i < plain.length; i++) {
+      if (plain[i] === '(') {
+        if (nest > 0 && i > 0 && '@?*+!'.includes(plain[i - 1]!))
+          throw refused(what, g, 'it nests one pattern group inside another, which can take minutes to match. Write the alternatives out instead.');
+        nest++;
+      } else if (plain[i] === ')' && nest > 0) nest--;
+    }
     let depth = 0;
     const open: string[] = [];
     for (let i = 0; i < plain.length; i++) {
       const c = plain[i]!;
       if (c === '(' && i > 0 && '@?*+!'.includes(plain[i - 1]!)) {
-        if (depth > 0) throw refused(what, g, 'it nests one pattern group inside another, which can take minutes to match. Write the alternatives out instead.');
         depth++;
         open.push(plain[i - 1]!);
       } else if (c === '(') {
