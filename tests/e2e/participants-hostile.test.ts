@@ -1,12 +1,15 @@
 // The built app with a participants.tsv over 10 MB whose README declares NA as missing (README, "Faults and
 // bad input"): parsed by the worker under the page's Content Security Policy, with progress shown, the
 // table complete and the panel saying how many cells it read as missing.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { serveDist } from '#harness/app.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 
 const ROWS = 150_000;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
 let browser: Chromium;
@@ -50,4 +53,21 @@ it('parses a 10 MB+ participants.tsv in a worker, shows progress, and counts the
   expect(workers).toBeGreaterThan(0);
   await expect.poll(() => page.locator('.missing-note').getAttribute('data-missing-cells')).toBe(String(ROWS / 100));
   expect(await page.locator('.parse-progress').count()).toBe(0);
+
+  // The panel with its note, at three widths, light and dark; no serious or critical axe finding.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [390, 768, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.locator('.missing-note').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `test-artifacts/participants-missing-${width}-${scheme}.png` });
+    }
+  }
+  await page.evaluate(`${AXE};0`);
+  const serious = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Element, o: object): Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+    const r = await axe.run(document.querySelector('.participants')!, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  });
+  expect(serious).toEqual([]);
 });
