@@ -157,6 +157,8 @@ export {
 export {
   parseParticipants,
   participantsFromIds,
+  parseParticipantsOffThread,
+  missingMarkersFromReadme,
   applyFilters,
   sortRows,
   summarise,

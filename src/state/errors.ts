@@ -28,6 +28,7 @@ interface Entry {
 /** One table of plain words, by code. */
 export const PROBLEM_WORDS: Partial<Record<ProblemCode, Entry>> = {
   InvalidOption: { title: 'This location cannot be read', text: (m) => m },
+  InvalidPattern: { title: 'A file pattern was refused', text: (m) => `${m} Use simpler patterns under Options (include and exclude).` },
   InvalidBucketName: { title: 'Not a bucket name', text: (m) => `${m} Bucket names use lower-case letters, digits, dots and hyphens.` },
   NoSuchBucket: { title: 'No such bucket', text: (m) => `${m} Or pick a preset.` },
   AccessDenied: { title: 'Access denied', action: 'credentials' },

@@ -24,6 +24,8 @@ import { describeProblem, type Problem } from './errors.ts';
 export interface InspectOptions {
   /** Ask before a slice preview downloads more than this many bytes (the engine's default otherwise). */
   confirmAbove?: number;
+  /** Ask before holding more than this many uncompressed bytes (the engine's default, 512 MiB, otherwise). */
+  holdAbove?: number;
 }
 
 /** Where the inspector reads from and may write to; a getter so it follows the app's current study. */
@@ -52,6 +54,7 @@ export type ViewerStatus = 'closed' | 'confirm' | 'loading' | 'ready' | 'error';
 export class InspectState {
   readonly #source: () => InspectSource;
   readonly #confirmAbove: number | undefined;
+  readonly #holdAbove: number | undefined;
   #abort: AbortController | undefined;
   #viewerAbort: AbortController | undefined;
 
@@ -77,6 +80,7 @@ export class InspectState {
   constructor(source: () => InspectSource, opts: InspectOptions = {}) {
     this.#source = source;
     this.#confirmAbove = opts.confirmAbove;
+    this.#holdAbove = opts.holdAbove;
   }
 
   get key() { return this.#key; }
@@ -242,7 +246,11 @@ export class InspectState {
   }
 
   #volumePlan(h: NiftiHeaderInfo): VolumePlan {
-    return planNiftiVolume(h, { maxFrames: this.#maxFrames, ...(this.#confirmAbove !== undefined ? { confirmAbove: this.#confirmAbove } : {}) });
+    return planNiftiVolume(h, {
+      maxFrames: this.#maxFrames,
+      ...(this.#confirmAbove !== undefined ? { confirmAbove: this.#confirmAbove } : {}),
+      ...(this.#holdAbove !== undefined ? { holdAbove: this.#holdAbove } : {}),
+    });
   }
 
   /** Opens the slice viewer: asks first when the download is large, else fetches at once. */
@@ -250,7 +258,17 @@ export class InspectState {
     const h = this.#header;
     if (!h) return;
     this.#plan = this.#volumePlan(h);
-    if (this.#plan.needsConfirmation) this.#viewer = 'confirm';
+    this.#viewerProblem = undefined;
+    if (this.#plan.tooLarge) {
+      // The engine refuses it before any request; let it say why.
+      const src = this.#source();
+      const refusal = await readNiftiVolume(src.client, src.bucket, this.#key ?? '', { header: h, maxFrames: this.#maxFrames }).then(
+        () => new Error('refused'),
+        (e: unknown) => e,
+      );
+      this.#viewerProblem = describeProblem(refusal);
+      this.#viewer = 'error';
+    } else if (this.#plan.needsConfirmation) this.#viewer = 'confirm';
     else await this.confirmViewer();
   }
 
@@ -270,6 +288,7 @@ export class InspectState {
         header: h,
         maxFrames: this.#maxFrames,
         signal: ac.signal,
+        ...(this.#holdAbove !== undefined ? { holdAbove: this.#holdAbove } : {}),
         confirm: () => true, // the user already confirmed in the page
         onProgress: (n) => (this.#viewerBytes = n),
       });

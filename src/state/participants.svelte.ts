@@ -22,6 +22,8 @@ export class ParticipantsState {
   synthetic = $state(false);
   /** Why participants.tsv could not be read, when it could not. */
   error = $state.raw<unknown>(undefined);
+  /** While a participants.tsv is being parsed: the fraction done (0 to 1); undefined otherwise. */
+  progress = $state<number | undefined>(undefined);
 
   get table() {
     return this.#table;
@@ -67,6 +69,7 @@ export class ParticipantsState {
     this.#onS3 = new Set(subjectsOnS3);
     this.synthetic = synthetic;
     this.error = undefined;
+    this.progress = undefined;
   }
 
   /** Forgets the previous study's table (filters and sort stay: they may come from the URL). */
@@ -75,6 +78,7 @@ export class ParticipantsState {
     this.#onS3 = new Set();
     this.synthetic = false;
     this.error = undefined;
+    this.progress = undefined;
   }
 
   /** No participants.tsv, or it could not be read (`error`): a table of the listing's subjects stands in. */

@@ -9,8 +9,10 @@ import {
   describePipeline,
   getObjectText,
   parseLocation,
-  parseParticipants,
+  missingMarkersFromReadme,
+  parseParticipantsOffThread,
   relativeKey,
+  TEXT_CAP_BYTES,
   s3JsonRead,
   type Credentials,
   type LocationOverrides,
@@ -23,6 +25,7 @@ import { openStudyModel } from './study-model.ts';
 import { overviewOf, pipelinesOf, type Overview, type PipelineInfo } from './overview.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { ParticipantsState } from './participants.svelte.ts';
+import { textKeys } from './description.svelte.ts';
 
 export type StudyStatus = 'idle' | 'listing' | 'ready' | 'error';
 
@@ -230,12 +233,21 @@ export class StudyState {
       return;
     }
     const json = model.index.topLevelKey('participants.json');
+    const readme = textKeys(this.topFiles).README;
     try {
-      const [text, sidecar] = await Promise.all([
+      const [text, sidecar, readmeText] = await Promise.all([
         getObjectText(client, model.bucket, tsv),
         json ? s3JsonRead(client, model.bucket, json).catch(() => undefined) : undefined,
+        // Markers other than n/a count as missing only when the README says so (README.md, "Faults and bad input").
+        readme ? getObjectText(client, model.bucket, readme, { start: 0, end: TEXT_CAP_BYTES }).catch(() => '') : '',
       ]);
-      if (current()) this.#participants.set(parseParticipants(text, sidecar), model.allSubjects);
+      if (!current()) return;
+      this.#participants.progress = 0;
+      const table = await parseParticipantsOffThread(text, sidecar, {
+        missing: missingMarkersFromReadme(readmeText),
+        onProgress: (f) => current() && (this.#participants.progress = f),
+      });
+      if (current()) this.#participants.set(table, model.allSubjects);
     } catch (e) {
       if (!current()) return;
       this.#participants.standIn(model.allSubjects, e);

@@ -82,13 +82,84 @@ export async function loadGlobMatcher(): Promise<void> {
   picomatch ??= (await import('picomatch')).default;
 }
 
+/** Limits that keep glob matching cheap whatever a link or a typed pattern holds (README, "Faults and bad input"). */
+export const GLOB_LIMITS = {
+  /** Patterns per list. */
+  count: 64,
+  /** Characters per pattern. */
+  length: 512,
+  /** `*` wildcards within one path segment, and in the whole pattern (`**` segments counted apart). */
+  starsPerSegment: 2,
+  stars: 4,
+  /** `**` segments, counting the one added in front of a pattern without `/`. */
+  globstars: 2,
+} as const;
+
+const refused = (what: string, pattern: string, why: string) =>
+  new S3BIDSError('InvalidPattern', `The ${what} pattern ${JSON.stringify(pattern.length > 60 ? `${pattern.slice(0, 57)}…` : pattern)} is refused: ${why}`);
+
+/**
+ * Refuses patterns whose matching could take time growing faster than the key's length: the matcher
+ * (picomatch) builds a backtracking regular expression, and nested or repeated alternatives, or many
+ * `*` in a row, make some keys take seconds to minutes each. What is left matches a 1,024-character
+ * key (the S3 maximum) in a few milliseconds at worst.
+ */
+export function checkGlobs(globs: readonly string[], what: string): void {
+  if (globs.length > GLOB_LIMITS.count) throw new S3BIDSError('InvalidPattern', `${what} holds ${globs.length} patterns; at most ${GLOB_LIMITS.count} are accepted.`);
+  for (const g of globs) {
+    if (g.length > GLOB_LIMITS.length) throw refused(what, g, `it is ${g.length} characters long; at most ${GLOB_LIMITS.length} are accepted.`);
+    const plain = g.replace(/\\./g, 'x');
+    // Extglobs: `@(…)`, `?(…)`, `*(…)`, `+(…)`, `!(…)`.
+    let nest = 0;
+    for (let i = 0; i < plain.length; i++) {
+      if (plain[i] === '(') {
+        if (nest > 0 && i > 0 && '@?*+!'.includes(plain[i - 1]!))
+          throw refused(what, g, 'it nests one pattern group inside another, which can take minutes to match. Write the alternatives out instead.');
+        nest++;
+      } else if (plain[i] === ')' && nest > 0) nest--;
+    }
+    let depth = 0;
+    const open: string[] = [];
+    for (let i = 0; i < plain.length; i++) {
+      const c = plain[i]!;
+      if (c === '(' && i > 0 && '@?*+!'.includes(plain[i - 1]!)) {
+        depth++;
+        open.push(plain[i - 1]!);
+      } else if (c === '(') {
+        depth++;
+        open.push('(');
+      } else if (c === ')' && depth > 0) {
+        depth--;
+        open.pop();
+      } else if (depth > 0 && (open.at(-1) === '*' || open.at(-1) === '+') && (c === '|' || c === '[' || ((c === '*' || c === '?') && plain[i + 1] !== '('))) {
+        throw refused(what, g, 'a repeated group *(…) or +(…) may hold only plain text, since alternatives inside it can take minutes to match.');
+      }
+    }
+    const full = g.includes('/') ? plain : `**/${plain}`;
+    const segments = full.split('/');
+    const globstars = segments.filter((s) => s === '**').length;
+    if (globstars > GLOB_LIMITS.globstars)
+      throw refused(what, g, `it has ${globstars} ** parts (a pattern without / counts one in front); at most ${GLOB_LIMITS.globstars} are accepted.`);
+    let stars = 0;
+    for (const s of segments) {
+      if (s === '**') continue;
+      const n = s.match(/\*+/g)?.length ?? 0;
+      if (n > GLOB_LIMITS.starsPerSegment)
+        throw refused(what, g, `one part of it has ${n} *; at most ${GLOB_LIMITS.starsPerSegment} between two / are accepted, since more can take minutes to match.`);
+      stars += n;
+    }
+    if (stars > GLOB_LIMITS.stars) throw refused(what, g, `it has ${stars} *; at most ${GLOB_LIMITS.stars} are accepted.`);
+  }
+}
+
 function compileGlobs(globs: readonly string[] | undefined, what: string): ((p: string) => boolean) | undefined {
   if (globs === undefined || globs.length === 0) return undefined;
-  if (!globs.every((g) => typeof g === 'string' && g !== '')) throw invalid(`${what} must be a list of non-empty glob patterns.`);
+  if (!Array.isArray(globs) || !globs.every((g) => typeof g === 'string' && g !== '')) throw invalid(`${what} must be a list of non-empty glob patterns.`);
+  checkGlobs(globs, what);
   if (!picomatch) throw invalid(`${what} globs need the glob matcher: await loadGlobMatcher() before planning synchronously.`);
   const match = picomatch;
   // `**/x` also matches at the top, and patterns without a `/` match a file name anywhere (as .gitignore does).
-  const matchers = globs.map((g) => match(g.includes('/') ? g : `**/${g}`, { dot: true }));
+  const matchers = globs.map((g) => match(g.includes('/') ? g : `**/${g}`, { dot: true, maxLength: GLOB_LIMITS.length + 3 }));
   return (p) => matchers.some((m) => m(p));
 }
 

@@ -9,6 +9,8 @@ export type S3BIDSErrorCode =
   | 'UnknownSubject'
   | 'InvalidSubjects'
   | 'InvalidOption'
+  /** An include/exclude glob refused because matching it could freeze the page (README, "Faults and bad input"). */
+  | 'InvalidPattern'
   | 'NoParticipantsTsv'
   | 'Network'
   /** Nothing answered: offline, DNS, a refused connection (docs/real-s3.md, "Nothing answers"). */

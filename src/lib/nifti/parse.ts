@@ -89,6 +89,12 @@ export function parseNiftiHeader(bytes: Uint8Array, meta: ParseMeta): NiftiHeade
     throw Object.assign(invalid(meta.where, 'its header could not be parsed.'), { cause: e });
   }
   const voxOffset = Number(h.vox_offset);
+  // The image data starts at vox_offset: a value that is not a whole number, or that points into the
+  // header itself, would make the viewer read the header as voxels (README, "Faults and bad input").
+  if (!Number.isFinite(voxOffset) || !Number.isInteger(voxOffset))
+    throw invalid(meta.where, `its header says the image data starts at byte ${voxOffset}, which is not a whole number.`);
+  if (voxOffset < fixed + 4)
+    throw invalid(meta.where, `its header says the image data starts at byte ${voxOffset}, inside the ${fixed + 4}-byte header.`);
   let extensions: { code: number; size: number }[] = [];
   // Extensions sit between the header and vox_offset; parse them only when every byte is here.
   if (voxOffset > fixed + 4 && bytes.length >= voxOffset && bytes[fixed] !== 0) {

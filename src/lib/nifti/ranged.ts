@@ -116,11 +116,24 @@ export async function openRanged(client: S3Client, bucket: string, key: string, 
   };
 }
 
-/** A byte buffer that doubles its capacity, so appending a whole volume stays linear. */
+/**
+ * A byte buffer. Given `exact`, it is allocated once at that size and keeps only the first `exact`
+ * bytes (a volume whose size the header gives: no doubling, no copy at the end); otherwise it doubles
+ * its capacity (a header whose size is learnt while reading).
+ */
 class Growing {
-  private store = new Uint8Array(4096);
+  private store: Uint8Array;
   length = 0;
+  constructor(private readonly exact?: number) {
+    this.store = new Uint8Array(exact ?? 4096);
+  }
   append(b: Uint8Array): void {
+    if (this.exact !== undefined) {
+      const take = Math.min(b.length, this.exact - this.length);
+      this.store.set(take === b.length ? b : b.subarray(0, take), this.length);
+      this.length += take;
+      return;
+    }
     if (this.length + b.length > this.store.length) {
       const grown = new Uint8Array(Math.max(this.store.length * 2, this.length + b.length));
       grown.set(this.view());
@@ -160,8 +173,10 @@ export async function readPrefix(
   gzip: boolean,
   need: (have: Uint8Array) => number,
   signal?: AbortSignal,
+  /** The exact number of bytes wanted, when known up front: the output is allocated once at that size. */
+  exact?: number,
 ): Promise<PrefixResult> {
-  const out = new Growing();
+  const out = new Growing(exact);
   const enough = () => out.length >= need(out.view());
   if (!gzip) {
     while (!enough()) {

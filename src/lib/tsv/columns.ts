@@ -1,11 +1,30 @@
 import type { Column, ColumnKind, TableIssue } from './types.ts';
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** BIDS says `n/a`; real files also use empty cells, `NA` and `NaN` for the same thing. */
-const MISSING = /^(?:n\/?a|nan)?$/i;
-
+/** BIDS marks a missing value `n/a`; other markers count as missing only when the dataset says so. */
 export function isMissing(raw: string): boolean {
-  return raw.length <= 3 && MISSING.test(raw);
+  return raw.length === 3 && raw.toLowerCase() === 'n/a';
+}
+
+/** Markers real files use for missing values that BIDS does not: read as missing only when declared. */
+export const OTHER_MISSING = ['', 'NA', 'NaN', 'nan', 'null', 'NULL', '-999', '-9999', '999', '9999'] as const;
+
+/**
+ * The missing-value markers a dataset's README declares, besides BIDS's `n/a`: a sentence that speaks of
+ * missing (or unavailable) values and names `NA`, `NaN`, `-999`… (quoted or as a word), or says such cells
+ * are left empty or blank. `''` stands for empty cells.
+ */
+export function missingMarkersFromReadme(readme: string): string[] {
+  const found = new Set<string>();
+  for (const sentence of readme.split(/(?<=[.!?])\s+|\n\s*\n/)) {
+    if (!/missing|not available|unavailable|no data|not collected|unknown value/i.test(sentence)) continue;
+    for (const m of sentence.matchAll(/(?:^|[\s"'`(\[])(NA|NaN|N\/A|null|NULL|-?9{3,4})(?=$|[\s"'`)\],.;:])/g)) {
+      const v = m[1]!;
+      if (v !== 'n/a') found.add(v === 'N/A' ? 'N/A' : v);
+    }
+    if (/\b(?:empty|blank)\b/i.test(sentence)) found.add('');
+  }
+  return [...found];
 }
 
 /** Decimal numbers only: `0x10`, `Infinity` and `1,5` stay text. */

@@ -44,7 +44,9 @@ describe('parseParticipants: the basics', () => {
     const t = parseParticipants(tsv('participant_id\tnote\tage', 'sub-01\t"a\tb"\t1', 'sub-02\t"two\nlines"\t2'));
     expect(t.rows.map((r) => r.note)).toEqual(['a\tb', 'two\nlines']);
     expect(t.rows.map((r) => r.age)).toEqual([1, 2]);
-    expect(t.issues).toEqual([]);
+    expect(t.issues.map((i) => i.message)).toEqual([
+      'A quoted value on line 3 runs over 2 lines; if a stray quote caused it, the rows on those lines are missing from the table.',
+    ]);
   });
 
   it('ignores empty and whitespace-only lines, trailing or in between', () => {
@@ -57,8 +59,10 @@ describe('parseParticipants: the basics', () => {
     expect(parseParticipants('participant_id\tage\nsub-01\t1').rows).toHaveLength(1);
   });
 
-  it('treats empty cells, NA and NaN as missing like n/a', () => {
-    const t = parseParticipants(tsv('participant_id\tage', 'sub-01\t', 'sub-02\tNA', 'sub-03\tNaN', 'sub-04\t7'));
+  it('treats empty cells, NA and NaN as missing like n/a when the dataset declares them', () => {
+    const t = parseParticipants(tsv('participant_id\tage', 'sub-01\t', 'sub-02\tNA', 'sub-03\tNaN', 'sub-04\t7'), undefined, {
+      missing: ['', 'NA', 'NaN'],
+    });
     expect(t.columns[1]!.kind).toBe('number');
     expect(t.rows.map((r) => r.age)).toEqual([null, null, null, 7]);
   });

@@ -33,6 +33,15 @@ export interface ParticipantsTable {
   ids: string[];
   /** Problems worth showing that did not stop parsing. */
   issues: TableIssue[];
+  /** Cells read as missing through a marker other than `n/a` that the dataset declared (ParseOptions.missing). */
+  missingMarkers: { marker: string; cells: number }[];
+}
+
+export interface ParseOptions {
+  /** Markers besides BIDS's `n/a` to read as missing (`''` for empty cells), as the dataset's README declares. */
+  missing?: readonly string[];
+  /** Called as the text is split into rows, with the fraction done (0 to 1). */
+  onProgress?: (fraction: number) => void;
 }
 
 export type Filter =
