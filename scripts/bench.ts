@@ -11,7 +11,7 @@ import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/ind
 import { startMoto } from '#harness/moto.ts';
 import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { participantsRenderFigure } from '../bench/lib/app.ts';
+import { participantsRenderFigure, planTreeRenderFigure } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
 import { buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
@@ -72,6 +72,7 @@ const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
   'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'nifti-header-bytes', 'faults-2000-files',
+  'plan-tree-25k-render',
 ];
 const GROUP_OF: Record<string, string> = {
   'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-cached-revisit': 'cached revisit',
@@ -79,7 +80,7 @@ const GROUP_OF: Record<string, string> = {
   'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
   'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
-  'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults',
+  'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults', 'plan-tree-25k-render': 'plan tree',
 };
 const whyMissing = (n: string) => {
   const group = GROUP_OF[n] ?? '';
@@ -121,7 +122,7 @@ try {
   log(`moto ${moto.endpoint}, proxy ${proxy.endpoint} (+${DELAY_MS} ms per request)`);
   await moto.createBucket('bench-list');
   const keyCount = largeStudyKeyCount(1000, 25);
-  if (wants('listing') || wants('cached revisit')) {
+  if (wants('listing') || wants('cached revisit') || wants('plan tree')) {
     await seedFiles(moto, 'bench-list', 'large', largeStudy(1000, 25), { concurrency: 16 });
     log(`seeded ${keyCount} keys`);
   }
@@ -183,6 +184,12 @@ try {
     cleanup.push(async () => rmSync(appDir, { recursive: true, force: true }));
     figures.push(await bundleFigure(appDir));
     figures.push(await participantsRenderFigure(moto, appDir, participantsTsv()));
+  });
+
+  await stage('plan tree', async () => {
+    const appDir = await buildAppForBench();
+    cleanup.push(async () => rmSync(appDir, { recursive: true, force: true }));
+    figures.push(await planTreeRenderFigure(moto, appDir, 'bench-list', 'large', keyCount));
   });
 
   await stage('nifti', async () => {
