@@ -11,7 +11,7 @@ import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/ind
 import { startMoto } from '#harness/moto.ts';
 import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { participantsRenderFigures } from '../bench/lib/app.ts';
+import { participantsRenderFigures, planTreeRenderFigure } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures } from '../bench/lib/listing.ts';
 import { SCALE_NAMES, scaleFigures } from '../bench/lib/scale.ts';
@@ -74,6 +74,7 @@ const NAMES = [
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
   'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
   'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
+  'plan-tree-25k-render',
 ];
 NAMES.push(...SCALE_NAMES);
 const GROUP_OF: Record<string, string> = {
@@ -85,7 +86,7 @@ const GROUP_OF: Record<string, string> = {
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
   'participants-10k-filter-paint': 'participants and bundle', 'participants-10k-sort-paint': 'participants and bundle',
   'participants-100k-parse': 'participants and bundle',
-  'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults',
+  'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults', 'plan-tree-25k-render': 'plan tree',
 };
 const whyMissing = (n: string) => {
   const group = GROUP_OF[n] ?? '';
@@ -127,7 +128,7 @@ try {
   log(`moto ${moto.endpoint}, proxy ${proxy.endpoint} (+${DELAY_MS} ms per request)`);
   await moto.createBucket('bench-list');
   const keyCount = largeStudyKeyCount(1000, 25);
-  if (wants('listing') || wants('cached revisit')) {
+  if (wants('listing') || wants('cached revisit') || wants('plan tree')) {
     await seedFiles(moto, 'bench-list', 'large', largeStudy(1000, 25), { concurrency: 16 });
     log(`seeded ${keyCount} keys`);
   }
@@ -196,6 +197,10 @@ try {
     figures.push(...(await participantsFigures()));
     figures.push(await bundleFigure(await appDir()));
     figures.push(...(await participantsRenderFigures(moto, await appDir(), participantsTsv())));
+  });
+
+  await stage('plan tree', async () => {
+    figures.push(await planTreeRenderFigure(moto, await appDir(), 'bench-list', 'large', keyCount));
   });
 
   await stage('nifti', async () => {

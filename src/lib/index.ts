@@ -103,6 +103,17 @@ export {
   type DownloadPlan,
   type PlanEntry,
   type PlanAction,
+  buildPlanTree,
+  visibleRows,
+  planStory,
+  fileState,
+  FILE_STATES,
+  type ByteStory,
+  type Tally,
+  type FileState,
+  type PlanTree,
+  type PlanTreeNode,
+  type PlanTreeRow,
 } from './plan/index.ts';
 
 // Choosing subjects (numpy-compatible seeded shuffle) and the seed rule

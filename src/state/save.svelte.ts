@@ -12,7 +12,10 @@ import type {
   S3BIDSStudy,
   StudyListing,
   StudyLocation,
+  ByteStory,
 } from '../lib/index.ts';
+import { planStory } from '../lib/index.ts';
+import { PlanTreeState } from './plan-tree.svelte.ts';
 import { loadSaver, type Services } from './services.ts';
 import { StudyModels } from './study-model.ts';
 import { describeProblem, type Problem } from './errors.ts';
@@ -29,6 +32,8 @@ export interface PlanSummary {
   conflicts: number;
   /** What to know before saving into this folder (it holds another study). */
   warnings: string[];
+  /** The one account of bytes (planned = already there + to fetch) that the tree and the report share. */
+  story: ByteStory;
 }
 
 export interface SaveInput {
@@ -41,24 +46,25 @@ export interface SaveInput {
 }
 
 export function summarisePlan(plan: DownloadPlan): PlanSummary {
-  const s: PlanSummary = { files: 0, bytes: 0, toDownload: 0, bytesToDownload: 0, onDisk: 0, bytesOnDisk: 0, refused: 0, conflicts: 0, warnings: plan.warnings ?? [] };
-  for (const e of plan.entries) {
-    if (e.refused) {
-      s.refused++;
-      continue;
-    }
-    s.files++;
-    s.bytes += e.size;
-    if (e.conflict) s.conflicts++;
-    if (e.action === 'skip') {
-      s.onDisk++;
-      s.bytesOnDisk += e.size;
-    } else {
-      s.toDownload++;
-      s.bytesToDownload += e.size;
-    }
-  }
-  return s;
+  const story = planStory(plan);
+  return {
+    files: story.planned.files,
+    bytes: story.planned.bytes,
+    toDownload: story.toFetch.files,
+    bytesToDownload: story.toFetch.bytes,
+    onDisk: story.there.files,
+    bytesOnDisk: story.there.bytes,
+    refused: story.refused.files,
+    conflicts: story.byState.differs.files,
+    warnings: plan.warnings ?? [],
+    story,
+  };
+}
+
+/** What a save ran on: the plan's key and its account of bytes when it started. */
+export interface SaveRun {
+  planFor: string | undefined;
+  story: ByteStory;
 }
 
 /** Identifies what a plan is for: the study's location, the chosen subjects and the options. */
@@ -88,6 +94,10 @@ export class SaveState {
   running = $state(false);
   progress = $state.raw<DownloadProgress | undefined>(undefined);
   report = $state.raw<DownloadReport | undefined>(undefined);
+  /** The plan the report's save ran on. */
+  reportRun = $state.raw<SaveRun | undefined>(undefined);
+  /** The plan opened as a tree. */
+  readonly tree = new PlanTreeState(() => this.plan);
   problem = $state.raw<Problem | undefined>(undefined);
   /** The model the last plan came from, so the download saves exactly what was shown. */
   #model: S3BIDSStudy | undefined;
@@ -139,6 +149,9 @@ export class SaveState {
   }
 
   readonly summary = $derived(this.plan ? summarisePlan(this.plan) : undefined);
+
+  /** The report is of a save of another plan: the choice or the options changed since. */
+  readonly reportStale = $derived(this.report !== undefined && !this.running && this.reportRun?.planFor !== this.planFor);
 
   async pickFolder(): Promise<void> {
     if (!this.#services.pickFolder) {
@@ -255,6 +268,7 @@ export class SaveState {
     this.problem = undefined;
     this.report = undefined;
     this.progress = undefined;
+    this.reportRun = { planFor: this.planFor, story: this.plan ? planStory(this.plan) : planStory({ entries: [] }) };
     try {
       this.report = await go({ signal: ac.signal, onProgress: (p) => (this.progress = p) });
     } catch (e) {

@@ -72,12 +72,21 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     prefix: plan.prefix,
   });
   const progress = new ProgressTracker(opts.control?.onProgress, opts.progressIntervalMs ?? 200);
-  const report: DownloadReport = { downloaded: 0, skipped: 0, failed: [], bytes: 0, aborted: false, entries: [] };
+  const report: DownloadReport = { downloaded: 0, skipped: 0, failed: [], bytes: 0, aborted: false, entries: [], saved: { files: 0, bytes: 0 }, alreadyThere: { files: 0, bytes: 0 } };
   const rows: Row[] = plan.entries.map((e) => ({ localPath: e.localPath, action: e.action, status: 'aborted' as EntryStatus }));
 
   const fail = (i: number, e: PlanEntry, reason: string, status: EntryStatus = 'failed') => {
     rows[i]!.status = status;
     report.failed.push({ key: e.key ?? '', localPath: e.localPath, reason });
+  };
+
+  const there = (size: number) => {
+    report.alreadyThere.files++;
+    report.alreadyThere.bytes += size;
+  };
+  const saved = (size: number) => {
+    report.saved.files++;
+    report.saved.bytes += size;
   };
 
   progress.filesTotal = plan.entries.length;
@@ -92,9 +101,11 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     } else if (e.action === 'skip') {
       rows[i]!.status = 'skipped';
       report.skipped++;
+      there(e.size);
       progress.skipped(e.size, false);
     } else {
-      if (e.action !== 'generate') progress.bytesTotal += e.size;
+      // Generated files count too: the bar's total is the plan's "to fetch" (README.md, "Using the app").
+      progress.bytesTotal += e.size;
       work.push(i);
     }
   });
@@ -119,7 +130,8 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
       try {
         await target.writeText(e.localPath, e.content ?? '');
         rows[i]!.status = 'generated';
-        progress.end(e.localPath, 'done', 0);
+        saved(e.size);
+        progress.end(e.localPath, 'done', e.size);
       } catch (err) {
         fail(i, e, (err as Error).message);
         progress.end(e.localPath, 'failed', 0);
@@ -137,10 +149,12 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     if (out.status === 'skipped') {
       rows[i]!.status = 'skipped';
       report.skipped++;
+      there(e.size);
       progress.skippedActive(e.localPath, e.size);
     } else if (out.status === 'downloaded') {
       rows[i]!.status = 'downloaded';
       report.downloaded++;
+      saved(e.size);
       progress.end(e.localPath, 'done', e.size);
     } else if (out.status === 'failed') {
       fail(i, e, out.reason);

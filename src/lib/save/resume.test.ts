@@ -132,6 +132,12 @@ describe('cancel and resume', () => {
     expect(second.failed).toEqual([]);
     expect(second.aborted).toBe(false);
     expectAllSaved(dir);
+    // One account of bytes: what was already there and what this run saved add up to the plan; what came
+    // over the network is less than what was saved, as partial files were resumed.
+    expect(second.alreadyThere.bytes + second.saved.bytes).toBe(total);
+    expect(second.alreadyThere.files + second.saved.files).toBe(SIZES.length);
+    expect(second.alreadyThere.files).toBeGreaterThan(0);
+    expect(second.bytes).toBeLessThan(second.saved.bytes);
     // Each interrupted file continued with a Range request from its partial size.
     for (const [p, size] of partialSizes) {
       if (size > 0) expect(proxy.stats.perKey.get(`${PREFIX}/${p}`)!.ranges, p).toEqual([`bytes=${size}-`]);

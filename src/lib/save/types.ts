@@ -62,4 +62,12 @@ export interface DownloadReport {
   /** Why the run stopped starting files before the end (the folder filled up, lost access, or vanished). */
   stopped?: string;
   entries: { localPath: string; action: string; status: EntryStatus }[];
+  /**
+   * Files written by this run (downloaded and generated) and their planned sizes. With `alreadyThere`
+   * and the failed ones this adds up to the plan's total; `bytes` is what came over the network, less
+   * when partial files were resumed.
+   */
+  saved: { files: number; bytes: number };
+  /** Files found complete in the folder (skipped), and their sizes. */
+  alreadyThere: { files: number; bytes: number };
 }
