@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { throwIfAborted } from '../errors/index.ts';
+import { compareCodePoints } from '../select/compare.ts';
 import { assertBucketName } from './bucket-name.ts';
 import { toS3BIDSError } from './errors.ts';
 import type { ObjectInfo } from './types.ts';
@@ -9,7 +10,7 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** List keys after this one (S3 `StartAfter`): lets callers split one prefix into ranges. */
   startAfter?: string;
-  /** Stop at keys >= this one; with `startAfter` it bounds a key-range partition. */
+  /** Stop at keys >= this one (S3's order); with `startAfter` it bounds a key-range partition. */
   endBefore?: string;
   /** Called with each page's object count, for progress. */
   onPage?: (count: number) => void;
@@ -83,7 +84,7 @@ export async function* listKeys(
     const encoded = out.EncodingType === 'url';
     for (const o of contents) {
       const info = toInfo(o, encoded);
-      if (opts.endBefore !== undefined && info.key >= opts.endBefore) return;
+      if (opts.endBefore !== undefined && compareCodePoints(info.key, opts.endBefore) >= 0) return;
       if (opts.suffix && !info.key.endsWith(opts.suffix)) continue;
       yield info;
     }
