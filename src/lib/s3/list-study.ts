@@ -49,6 +49,8 @@ interface Range {
   to: number;
   /** The leaf holding the last key read (`from - 1` before the first). */
   at: number;
+  /** The last key of the pages fetched so far: leaves up to it need no new request. */
+  fetched?: string;
   running: boolean;
   out: ObjectInfo[];
 }
@@ -85,8 +87,7 @@ export async function listStudy(
   let listed = 0;
   const progress = () => opts.onProgress?.({ keys: listed, requests });
 
-  const level = await listLevel(client, bucket, base, outer ? { signal: outer } : {});
-  requests += Math.max(1, Math.ceil((level.folders.length + level.objects.length) / PAGE));
+  const level = await listLevel(client, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ });
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
   opts.onTopLevel?.({ ...partial, listedAt: new Date().toISOString() });
@@ -121,9 +122,8 @@ export async function listStudy(
       [...opened].map(async (f) => {
         const l = await limit(() => {
           throwIfAborted(signal);
-          return listLevel(client, bucket, f, { signal });
+          return listLevel(client, bucket, f, { signal, onPage: () => void requests++ });
         });
-        requests++;
         for (const o of l.objects) if (!seen.has(o.key)) (seen.add(o.key), loose.push(o));
         listed += l.objects.length;
         await open(l.folders, depth - 1);
@@ -142,20 +142,24 @@ export async function listStudy(
       ranges.push({ from, to: Math.floor(((i + 1) * leaves.length) / first), at: from - 1, running: false, out: [] });
     }
     const queue = [...ranges];
-    // Step 4: the range with the most untouched leaves gives up the upper half of them.
+    // Step 4: the range with the most leaves not yet fetched gives up the upper half of them, when they
+    // hold more than a page (at the keys per leaf read so far): a smaller half would not save a round trip.
     const steal = (): Range | undefined => {
+      let keysRead = 0;
+      let leavesRead = 0;
+      for (const r of ranges) (keysRead += r.out.length), (leavesRead += Math.max(0, r.at - r.from + 1));
       let best: Range | undefined;
-      let most = 0;
+      let bestFirst = 0;
       for (const r of ranges) {
         if (!r.running) continue;
-        const rest = r.to - Math.max(r.at + 1, r.from + 1);
-        const touched = r.at - r.from + 1;
-        // Worth a request only if the untouched leaves hold more than a page (estimated from those read).
-        const worth = touched > 0 ? (r.out.length / touched) * rest > PAGE : rest >= 2;
-        if (worth && rest > most) (best = r), (most = rest);
+        let first = Math.max(r.at + 1, r.from + 1);
+        while (first < r.to && r.fetched !== undefined && compareKeys(leaves[first]!, r.fetched) <= 0) first++;
+        const rest = r.to - first;
+        const worth = leavesRead > 0 ? (keysRead / leavesRead) * rest > PAGE : rest >= 2;
+        if (worth && rest > (best ? best.to - bestFirst : 0)) (best = r), (bestFirst = first);
       }
       if (!best) return undefined;
-      const mid = best.to - Math.ceil(most / 2);
+      const mid = best.to - Math.ceil((best.to - bestFirst) / 2);
       const taken: Range = { from: mid, to: best.to, at: mid - 1, running: false, out: [] };
       best.to = mid;
       ranges.push(taken);
@@ -169,7 +173,8 @@ export async function listStudy(
       if (r.from > 0 && compareKeys(pastFolder(leaves[r.from - 1]!), startAfter) > 0) startAfter = pastFolder(leaves[r.from - 1]!);
       let within = commonPrefix(lo, leaves[r.to - 1]!);
       if (within.length < base.length) within = base;
-      const onPage = () => {
+      const onPage = (_: number, last?: string) => {
+        if (last !== undefined) r.fetched = last;
         requests++;
         progress();
       };

@@ -12,8 +12,8 @@ export interface ListOptions {
   startAfter?: string;
   /** Stop at keys >= this one (S3's order); with `startAfter` it bounds a key-range partition. */
   endBefore?: string;
-  /** Called with each page's object count, for progress. */
-  onPage?: (count: number) => void;
+  /** Called with each page's object count (and its last key), for progress. */
+  onPage?: (count: number, lastKey?: string) => void;
 }
 
 export function stripEtag(etag: string | undefined): string {
@@ -80,8 +80,8 @@ export async function* listKeys(
   do {
     const out = await page(client, bucket, prefix, token, opts);
     const contents = out.Contents ?? [];
-    opts.onPage?.(contents.length);
     const encoded = out.EncodingType === 'url';
+    opts.onPage?.(contents.length, contents.length ? decodeListed(contents[contents.length - 1]!.Key, encoded) : undefined);
     for (const o of contents) {
       const info = toInfo(o, encoded);
       if (opts.endBefore !== undefined && compareCodePoints(info.key, opts.endBefore) >= 0) return;
@@ -111,13 +111,14 @@ export async function listLevel(
   client: S3Client,
   bucket: string,
   prefix: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; onPage?: () => void } = {},
 ): Promise<Level> {
   assertBucketName(bucket);
   const level: Level = { folders: [], objects: [] };
   let token: string | undefined;
   do {
     const out = await page(client, bucket, prefix, token, { delimiter: '/', signal: opts.signal });
+    opts.onPage?.();
     const encoded = out.EncodingType === 'url';
     for (const p of out.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(decodeListed(p.Prefix, encoded));
     for (const o of out.Contents ?? []) level.objects.push(toInfo(o, encoded));
