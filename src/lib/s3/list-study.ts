@@ -66,8 +66,8 @@ interface Range {
  *    each run is one key range read by one paginated ListObjectsV2 stream (StartAfter just before its
  *    first folder, stopped once keys pass its last), so a range of 2,000 small folders costs the pages
  *    its keys fill, not 2,000 requests;
- * 4. a worker whose range is done takes the upper half of the folders another range has not reached yet
- *    (that range now stops earlier), while that half holds more than a page of keys.
+ * 4. a worker whose range is done takes the upper half of the folders another range has not fetched yet
+ *    (that range now stops earlier), while those folders hold more than a page of keys.
  * Objects between folders came with the delimiter listings. The result equals one sequential pass, key
  * for key.
  */
