@@ -1,7 +1,7 @@
 // Starts a real S3-compatible server (moto) on a free loopback port, for one test file, the bench or npm start.
 // A test that needs it fails (never skips) when moto_server is missing.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,19 @@ export interface Moto {
   admin: S3Client;
   logFile: string;
   createBucket(name: string, opts?: { public?: boolean; cors?: boolean }): Promise<void>;
+  /** The CORS rules a public bucket sets (createBucket sets them unless told not to). */
+  setCors(bucket: string): Promise<void>;
   put(bucket: string, key: string, body: PutObjectCommandInput['Body'], opts?: { public?: boolean; contentType?: string }): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * A bucket and its objects, put into moto before it serves (public-read like `createBucket`/`put`; CORS
+ * set as `createBucket` sets it). For studies too big to PUT one by one; bodies are text.
+ */
+export interface Preload {
+  bucket: string;
+  files: { key: string; body: string }[];
 }
 
 export const ADMIN_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -44,10 +55,14 @@ export function motoAvailable(): boolean {
  * Starts moto on port 0 and reads the port it bound from its log: choosing a free port first and passing
  * it on would race every other process on the machine that opens a port in between.
  */
-async function launch(logFile: string, requested = 0): Promise<{ child: ChildProcess; port: number }> {
+async function launch(logFile: string, requested = 0, preloadFile?: string): Promise<{ child: ChildProcess; port: number }> {
   // Logs go to a file: moto logs every request under a lock, and an undrained pipe deadlocks it.
   const fd = openSync(logFile, 'a');
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(requested)], {
+  const args = ['-H', '127.0.0.1', '-p', String(requested)];
+  // With objects to preload: moto's own server, started by harness/moto-preload.py after putting them
+  // into its in-memory backend (the Python that has moto is the one moto_server runs on: python3).
+  const [command, argv] = preloadFile ? ['python3', [join(import.meta.dirname, 'moto-preload.py'), preloadFile, ...args]] : ['moto_server', args];
+  const child = spawn(command, argv, {
     stdio: ['ignore', fd, fd],
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', PYTHONUNBUFFERED: '1' },
   });
@@ -79,10 +94,20 @@ export const portInUse = (port: number) => portOpen(port);
  * `port`: a fixed port (npm start keeps the demo's address stable, so a saved link keeps working); the
  * caller checks it is free first. Tests leave it out and get a free one.
  */
-export async function startMoto(opts: { port?: number } = {}): Promise<Moto> {
+export async function startMoto(opts: { port?: number; preload?: Preload[] } = {}): Promise<Moto> {
   const dir = mkdtempSync(join(tmpdir(), 's3bids-moto-'));
   const logFile = join(dir, 'moto.log');
-  const { child, port } = await launch(logFile, opts.port ?? 0);
+  let preloadFile: string | undefined;
+  if (opts.preload?.length) {
+    preloadFile = join(dir, 'preload.jsonl');
+    const lines: string[] = [];
+    for (const p of opts.preload) {
+      lines.push(JSON.stringify({ bucket: p.bucket }));
+      for (const f of p.files) lines.push(JSON.stringify({ bucket: p.bucket, key: f.key, body: f.body }));
+    }
+    writeFileSync(preloadFile, lines.join('\n') + '\n');
+  }
+  const { child, port } = await launch(logFile, opts.port ?? 0, preloadFile);
   const endpoint = `http://127.0.0.1:${port}`;
   const admin = new S3Client({
     region: 'us-east-1',
@@ -92,6 +117,25 @@ export async function startMoto(opts: { port?: number } = {}): Promise<Moto> {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  // As public buckets set it: GET/HEAD from any origin, no allowed request headers.
+  const setCors = async (bucket: string) => {
+    await admin.send(
+      new PutBucketCorsCommand({
+        Bucket: bucket,
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedOrigins: ['*'],
+              AllowedMethods: ['GET', 'HEAD'],
+              ExposeHeaders: ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Last-Modified', 'Content-Type'],
+              MaxAgeSeconds: 3000,
+            },
+          ],
+        },
+      }),
+    );
+  };
+  for (const p of opts.preload ?? []) await setCors(p.bucket);
   const stopChild = (c: ChildProcess) =>
     new Promise<void>((resolve) => {
       if (c.exitCode !== null || c.signalCode !== null) return resolve();
@@ -107,25 +151,9 @@ export async function startMoto(opts: { port?: number } = {}): Promise<Moto> {
     async createBucket(name, opts = {}) {
       const pub = opts.public ?? true;
       await admin.send(new CreateBucketCommand({ Bucket: name, ...(pub ? { ACL: 'public-read' } : {}) }));
-      if (opts.cors ?? true) {
-        // As public buckets set it: GET/HEAD from any origin, no allowed request headers.
-        await admin.send(
-          new PutBucketCorsCommand({
-            Bucket: name,
-            CORSConfiguration: {
-              CORSRules: [
-                {
-                  AllowedOrigins: ['*'],
-                  AllowedMethods: ['GET', 'HEAD'],
-                  ExposeHeaders: ['ETag', 'Content-Length', 'Content-Range', 'Accept-Ranges', 'Last-Modified', 'Content-Type'],
-                  MaxAgeSeconds: 3000,
-                },
-              ],
-            },
-          }),
-        );
-      }
+      if (opts.cors ?? true) await setCors(name);
     },
+    setCors,
     async put(bucket, key, body, opts = {}) {
       await admin.send(
         new PutObjectCommand({

@@ -1,8 +1,8 @@
 // A loopback HTTP proxy in front of moto: adds latency, caps the body rate, counts requests (and CORS
 // preflights) and bytes, injects faults, and holds requests on demand, so tests and benchmarks see what
 // real S3 over a real network does to a client, and tests can act at a known point of a run.
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listenOnLoopback } from './listen.ts';
 import { createRng, hashSeed } from './fixtures/prng.ts';
 
 export type FaultMode = '500' | '503' | 'reset-mid-body' | 'short-body' | 'stall' | 'corrupt';
@@ -134,7 +134,6 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
   let fault: ((req: ProxyRequest) => FaultMode | undefined) | undefined;
   let paused = false;
   let inFlight = 0;
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let holding: { after: number; keyPart: string; passed: number } | undefined;
   const heldRequests = new Set<() => void>();
@@ -330,26 +329,11 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     start();
   };
 
-  const server = createServer(handle);
-  server.keepAliveTimeout = 30_000;
-  server.on('connection', (s: Socket) => {
-    if (paused) {
-      s.destroy();
-      return;
-    }
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const listening = await listenOnLoopback(handle, { host: opts.host, refuseConnection: () => paused });
+  const { endpoint, port } = listening;
 
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     port,
     get stats() {
       return stats;
@@ -362,7 +346,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     },
     pause() {
       paused = true;
-      for (const s of sockets) s.destroy();
+      listening.dropSockets();
     },
     resume() {
       paused = false;
@@ -389,8 +373,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       timers.clear();
       for (const w of waiters) w.reject(new Error('the proxy stopped'));
       waiters.clear();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await listening.close();
     },
   };
 }

@@ -1,9 +1,9 @@
 // The realistic-S3 layer: a loopback server in front of moto (or of harness/proxy.ts) that answers as AWS
 // S3 does where moto does not, each behaviour switched on per bucket. docs/real-s3.md names the AWS
 // documentation each behaviour follows and what the user sees.
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
-import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface BucketBehaviour {
   /** 404 NoSuchBucket, with no CORS headers (the browser sees only a network error). */
@@ -106,7 +106,6 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
   });
   let stats = emptyStats();
   let offline = false;
-  const sockets = new Set<Socket>();
 
   const answer = (res: ServerResponse, status: number, code: string, message: string, o: { cors: boolean; headers?: Record<string, string>; extra?: string }) => {
     stats.answered[code] = (stats.answered[code] ?? 0) + 1;
@@ -236,21 +235,10 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
     req.pipe(up);
   };
 
-  const server = createServer(handle);
-  server.on('connection', (s: Socket) => {
-    if (offline) return s.destroy();
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve());
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  const listening = await listenOnLoopback(handle, { host: opts.host, refuseConnection: () => offline });
+  const { endpoint, port, host, server } = listening;
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     port,
     get stats() {
       return stats;
@@ -267,7 +255,7 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
     goOffline() {
       offline = true;
       server.close();
-      for (const s of sockets) s.destroy();
+      listening.dropSockets();
     },
     goOnline() {
       offline = false;
@@ -276,10 +264,6 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
         server.listen(port, host, () => resolve());
       });
     },
-    async stop() {
-      for (const s of sockets) s.destroy();
-      if (!server.listening) return;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: () => listening.close(),
   };
 }

@@ -11,9 +11,10 @@ import { largeStudy, largeStudyKeyCount, seedFiles } from '#harness/fixtures/ind
 import { startMoto } from '#harness/moto.ts';
 import { startProxy } from '#harness/proxy.ts';
 import { createS3Client } from '../src/lib/s3/index.ts';
-import { participantsRenderFigure } from '../bench/lib/app.ts';
+import { participantsRenderFigures } from '../bench/lib/app.ts';
 import { buildBenchPage, openBench } from '../bench/lib/browser.ts';
 import { listingFigures, nonSubjectListingFigure, nonSubjectStudy } from '../bench/lib/listing.ts';
+import { SCALE_NAMES, scaleFigures } from '../bench/lib/scale.ts';
 import { buildAppForBench, bundleFigure, niftiFigure, participantsFigures, participantsTsv } from '../bench/lib/misc.ts';
 import { machine, median, notMeasured, printTable, round, writeResults, type Figure } from '../bench/lib/report.ts';
 import { heapFigure, savingFigures, withTimeout } from '../bench/lib/saving.ts';
@@ -71,15 +72,20 @@ async function stage(name: string, fn: () => Promise<void>): Promise<void> {
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-nonsub-2000-folders', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
-  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'nifti-header-bytes', 'faults-2000-files',
+  'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
+  'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
 ];
+NAMES.push(...SCALE_NAMES);
 const GROUP_OF: Record<string, string> = {
+  ...Object.fromEntries(SCALE_NAMES.map((n) => [n, 'hbn scale'])),
   'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-nonsub-2000-folders': 'listing',
   'list-cached-revisit': 'cached revisit',
   'save-small-vs-sequential': 'saving', 'save-small-vs-ceiling': 'saving', 'save-big-vs-ceiling': 'saving',
   'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
   'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
+  'participants-10k-filter-paint': 'participants and bundle', 'participants-10k-sort-paint': 'participants and bundle',
+  'participants-100k-parse': 'participants and bundle',
   'nifti-header-bytes': 'nifti', 'faults-2000-files': 'faults',
 };
 const whyMissing = (n: string) => {
@@ -174,6 +180,15 @@ try {
   });
   });
 
+  // The built app, once, for the groups that open it.
+  let appBuild: Promise<string> | undefined;
+  const appDir = () =>
+    (appBuild ??= buildAppForBench().then((dir) => {
+      cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+      return dir;
+    }));
+  await stage('hbn scale', async () => void figures.push(...(await scaleFigures({ b, appDir, delayMs: DELAY_MS, log }))));
+
   await moto.createBucket('bench-save');
   const small = Array.from({ length: 2000 }, (_, i) => ({ key: `s/f${String(i).padStart(4, '0')}.bin`, body: randomBytes(10 * 1024) }));
   await seedFiles(moto, 'bench-save', 'small', small, { concurrency: 16 });
@@ -190,10 +205,8 @@ try {
 
   await stage('participants and bundle', async () => {
     figures.push(...(await participantsFigures()));
-    const appDir = await buildAppForBench();
-    cleanup.push(async () => rmSync(appDir, { recursive: true, force: true }));
-    figures.push(await bundleFigure(appDir));
-    figures.push(await participantsRenderFigure(moto, appDir, participantsTsv()));
+    figures.push(await bundleFigure(await appDir()));
+    figures.push(...(await participantsRenderFigures(moto, await appDir(), participantsTsv())));
   });
 
   await stage('nifti', async () => {

@@ -36,6 +36,14 @@ const api = {
     return { ms, keys: listing.keys.length, stored };
   },
 
+  /** The reference: one sequential ListObjectsV2 pass over the whole prefix, in the page. */
+  async listSingle(w: Where) {
+    const client = createS3Client({ endpoint: w.endpoint });
+    const t = performance.now();
+    const keys = await listAll(client, w.bucket, `${w.prefix}/`);
+    return { ms: performance.now() - t, keys: keys.length };
+  },
+
   /** A revisit: time until the cached copy is in hand; the background revalidation is awaited untimed. */
   async listCached(w: Where) {
     const client = createS3Client({ endpoint: w.endpoint });

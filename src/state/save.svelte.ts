@@ -1,5 +1,6 @@
 // The plan follows the choice so the user sees what will be saved before saving; then the chosen folder and
 // the download running into it.
+import { mark } from './marks.ts';
 import { untrack } from 'svelte';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type {
@@ -227,6 +228,7 @@ export class SaveState {
       this.#location = input.location;
       this.plan = plan;
       this.planFor = planKey(input);
+      mark('planned');
     } catch (e) {
       if (seq !== this.#planSeq) return;
       this.plan = undefined;

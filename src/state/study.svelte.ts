@@ -1,6 +1,7 @@
 // The open study, so every panel works from one listing: location, client (credentials in memory only),
 // listing with progress, the study model, overview figures, pipelines and participants.tsv. Every failure
 // lands in `problem`, never the console only.
+import { mark } from './marks.ts';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
   bucketRegion,
@@ -185,6 +186,7 @@ export class StudyState {
   }
 
   async #adopt(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
+    mark('listed');
     const model = await openStudyModel({ client, location: loc, listing, subjects: 'all', seed: 0 });
     if (!current()) return;
     this.listing = listing;
@@ -192,6 +194,7 @@ export class StudyState {
     this.overview = overviewOf(model.index, model.allSubjects);
     this.pipelines = pipelinesOf(model.index);
     this.status = 'ready';
+    mark('ready');
     await Promise.all([this.#readDescriptions(client, model, current), this.#readParticipants(client, model, current)]);
   }
 

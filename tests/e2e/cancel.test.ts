@@ -31,7 +31,7 @@ afterAll(async () => {
 
 const filesDone = (text: string | null) => Number(/(\d+) of \d+ files/.exec(text ?? '')?.[1] ?? 0);
 
-it('cancels a running save within seconds, keeps what is finished, and resumes to a complete folder', async () => {
+it('cancels a running save without waiting for bodies in flight, keeps what is finished, and resumes to a complete folder', async () => {
   const page = browser.page;
   await page.goto(`${app.url}#study=${encodeURIComponent(`${proxy.endpoint}/e2e-cancel/demo`)}&mode=all&derivs=all&top=all`);
   await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toMatch(/\d+ files/);
@@ -44,10 +44,10 @@ it('cancels a running save within seconds, keeps what is finished, and resumes t
   await expect.poll(async () => filesDone(await page.getByTestId('progress').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
   await proxy.whenHeld(1);
   await page.screenshot({ path: 'test-artifacts/08-saving.png' });
-  const t0 = Date.now();
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 10_000 }).toContain('Cancelled.');
-  expect(Date.now() - t0).toBeLessThan(5_000);
+  // The held requests are never answered before this point: the run can only end because Cancel stopped
+  // waiting for what was in flight (were it waiting, it would wait for ever).
+  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toContain('Cancelled.');
   proxy.release();
 
   // What finished is kept and recognised; the rest is still to fetch.

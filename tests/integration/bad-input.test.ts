@@ -265,15 +265,13 @@ describe('participants.tsv', () => {
     expect(none.subjects).toEqual([]);
   });
 
-  it('100,000 rows parse in seconds and open as 100,000 subjects', async () => {
+  // How fast is the bench's question (participants-100k-parse); this checks the result.
+  it('100,000 rows parse and open as 100,000 subjects', async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => `sub-${String(i).padStart(6, '0')}\t${20 + (i % 50)}\t${i % 2 ? 'F' : 'M'}`);
     const tsv = `participant_id\tage\tsex\n${rows.join('\n')}\n`;
-    const t0 = performance.now();
     const t = parseParticipants(tsv);
-    const ms = performance.now() - t0;
     expect(t.ids).toHaveLength(100_000);
     expect(t.rows[99_999]).toEqual({ participant_id: 'sub-099999', age: 20 + (99_999 % 50), sex: 'F' });
-    expect(ms).toBeLessThan(5000);
     await moto.put(B, 'tsv-100k/participants.tsv', tsv);
     await study('tsv-100k', { 'sub-000001/anat/a.txt': 'a' });
     const s = await S3BIDSStudy.open({ bucket: B, s3Prefix: 'tsv-100k', client, useParticipantsTsv: true, subjects: ['sub-000001', 'sub-099999'] });

@@ -86,7 +86,6 @@ describe('saving into OPFS in Chromium', () => {
     const plan = await makePlan(slow);
     const total = seeded.reduce((a, o) => a + o.size, 0);
     const ctl = new AbortController();
-    let cancelledAt = 0;
     const first = await executePlan({
       client: createS3Client({ endpoint: slow }),
       plan,
@@ -96,13 +95,11 @@ describe('saving into OPFS in Chromium', () => {
         signal: ctl.signal,
         onProgress: (p) => {
           if (!ctl.signal.aborted && p.bytesDone > total * 0.4) {
-            cancelledAt = performance.now();
             ctl.abort();
           }
         },
       },
     });
-    expect(performance.now() - cancelledAt).toBeLessThan(3000);
     expect(first.aborted).toBe(true);
     await expectFinalFilesCorrect(dir, false);
     const onDisk = await walk(dir);
@@ -119,6 +116,8 @@ describe('saving into OPFS in Chromium', () => {
     // Partial files short of their size continue with a Range request; complete ones are just moved.
     const keyOf = (p: string) => `${PREFIX}/${p.slice('.s3bids/partial/'.length)}`;
     const short = partial.filter(([p, n]) => n < seeded.find((o) => o.key === keyOf(p))!.size);
+    // The cancel cut bodies in flight instead of waiting for them (a state, not a clock).
+    expect(short.length).toBeGreaterThan(0);
     expect(c.rangedKeys.sort()).toEqual(short.map(([p]) => keyOf(p)).sort());
     expect(c.bytesOut).toBeGreaterThanOrEqual(total - kept);
     expect(c.bytesOut).toBeLessThanOrEqual(total - kept + 64 * 1024 * partial.length);

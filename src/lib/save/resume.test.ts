@@ -99,11 +99,9 @@ describe('cancel and resume', () => {
     const dir = tempDir();
     const plan = await makePlan();
     const ctl = new AbortController();
-    let cancelledAt = 0;
     let mid: DownloadProgress | undefined;
     const first = await runUntil(dir, plan, 0.4, (p) => {
       mid = p;
-      cancelledAt = performance.now();
       ctl.abort();
     }, { control: { signal: ctl.signal } });
     // Mid-run progress: a rate from the sliding window, an ETA, the files in flight. (How fast is the
@@ -113,8 +111,6 @@ describe('cancel and resume', () => {
     expect(mid!.etaSeconds).toBeGreaterThan(0);
     expect(mid!.active.length).toBeGreaterThan(0);
     expect(mid!.bytesTotal).toBe(SIZES.reduce((a, b) => a + b, 0));
-    // "Within seconds": the in-flight bodies are not waited for (each would take longer than this bound).
-    expect(performance.now() - cancelledAt).toBeLessThan(10_000);
     expect(first.aborted).toBe(true);
     expect(first.entries.some((e) => e.status === 'aborted')).toBe(true);
     expectNoTruncated(dir);
@@ -141,6 +137,10 @@ describe('cancel and resume', () => {
       if (size > 0) expect(proxy.stats.perKey.get(`${PREFIX}/${p}`)!.ranges, p).toEqual([`bytes=${size}-`]);
     }
     expect([...partialSizes.values()].some((n) => n > 0)).toBe(true);
+    // The cancel did not wait for the bodies in flight: some were cut short of their size (how fast a
+    // cancel lands is a state here, not a clock).
+    const sizeOf = (p: string) => SIZES[[...Array(SIZES.length).keys()].find((i) => rel(i) === p)!]!;
+    expect([...partialSizes].some(([p, n]) => n < sizeOf(p))).toBe(true);
     const CHUNK = 64 * 1024;
     expect(proxy.stats.bytesOut).toBeLessThanOrEqual(total - kept + CHUNK * partials.length);
     expect(proxy.stats.bytesOut).toBeGreaterThanOrEqual(total - kept);
