@@ -69,3 +69,46 @@ export async function listingFigures(client: S3Client, bucket: string, prefix: s
     },
   ];
 }
+
+/** A study whose bulk is 2,000 folders not named sub-* (`sourcedata/x0001/` …), `perFolder` keys each. */
+export function nonSubjectStudy(folders = 2000, perFolder = 5): { key: string; body: string }[] {
+  const files = [{ key: 'dataset_description.json', body: '{"Name":"non-subject folders","BIDSVersion":"1.8.0"}' }];
+  for (let s = 1; s <= 10; s++) files.push({ key: `sub-${String(s).padStart(2, '0')}/anat/sub-${String(s).padStart(2, '0')}_T1w.nii.gz`, body: 'x' });
+  for (let f = 1; f <= folders; f++)
+    for (let k = 0; k < perFolder; k++) files.push({ key: `sourcedata/x${String(f).padStart(4, '0')}/part${k}.dcm`, body: `${f} ${k}` });
+  return files;
+}
+
+/** listStudy over `nonSubjectStudy` vs one sequential ListObjectsV2 pass (time ratio, lower is better). */
+export async function nonSubjectListingFigure(client: S3Client, bucket: string, prefix: string, expectKeys: number): Promise<Figure> {
+  const ours: number[] = [];
+  const single: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ours.push(
+      await seconds(async () => {
+        const l = await listStudy(client, bucket, prefix, { concurrency: 8 });
+        if (l.keys.length !== expectKeys) throw new Error(`listStudy found ${l.keys.length} keys, expected ${expectKeys}`);
+      }),
+    );
+    single.push(
+      await seconds(async () => {
+        const keys = await listAll(client, bucket, `${prefix}/`);
+        if (keys.length !== expectKeys) throw new Error(`single pass found ${keys.length} keys`);
+      }),
+    );
+  }
+  const o = median(ours);
+  const s = median(single);
+  const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+  return {
+    name: 'list-nonsub-2000-folders',
+    value: round(o),
+    unit: 's',
+    reference: 'single-sequential-pass',
+    referenceValue: round(s),
+    ratio: round(o / s),
+    target: '<= 1.5',
+    pass: o / s <= 1.5,
+    note: `2,000 sourcedata/ folders, ${expectKeys} keys; ours (listStudy, 8 in flight) runs ${fmt(ours)} s; single pass ${fmt(single)} s`,
+  };
+}

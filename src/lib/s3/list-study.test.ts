@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { createS3Client } from './client.ts';
 import { listAll } from './list.ts';
-import { compareKeys, listStudy, normalisePrefix, prefixGroups } from './list-study.ts';
+import { compareKeys, listStudy, normalisePrefix } from './list-study.ts';
 import { isS3BIDSError } from '../errors/index.ts';
 import type { StudyListing } from './types.ts';
 
@@ -88,16 +88,6 @@ describe('compareKeys and normalisePrefix', () => {
     expect(compareKeys('sub-01.html', 'sub-01/')).toBeLessThan(0);
     expect(compareKeys('a', 'a')).toBe(0);
     expect(compareKeys('ab', 'a')).toBeGreaterThan(0);
-  });
-  it('groups folders by prefixes no other folder shares', () => {
-    const subs = Array.from({ length: 1000 }, (_, i) => `sub-${String(i + 1).padStart(4, '0')}/`);
-    const groups = prefixGroups([...subs, 'derivatives/'].sort(compareKeys), 125);
-    expect(groups).toEqual(['derivatives/', 'sub-00', 'sub-01', 'sub-02', 'sub-03', 'sub-04', 'sub-05', 'sub-06', 'sub-07', 'sub-08', 'sub-09', 'sub-1000/']);
-    expect(prefixGroups(['sub-01-x/', 'sub-01/', 'sub-010/'], 1)).toEqual(['sub-01-x/', 'sub-01/', 'sub-010/']);
-    expect(prefixGroups(['a/', 'b/'], 5)).toEqual(['']);
-    // Never half a surrogate pair.
-    expect(prefixGroups(['\u{1F600}a/', '\u{1F601}b/'], 5)).toEqual(['']);
-    expect(prefixGroups(['\u{1F600}a/', '\u{1F600}b/', '\u{1F601}b/'], 2)).toEqual(['\u{1F600}', '\u{1F601}b/']);
   });
   it('strips leading and trailing slashes only', () => {
     expect(normalisePrefix('/a//b/')).toBe('a//b');

@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { throwIfAborted } from '../errors/index.ts';
+import { compareCodePoints } from '../select/compare.ts';
 import { assertBucketName } from './bucket-name.ts';
 import { toS3BIDSError } from './errors.ts';
 import type { ObjectInfo } from './types.ts';
@@ -9,10 +10,10 @@ export interface ListOptions {
   signal?: AbortSignal;
   /** List keys after this one (S3 `StartAfter`): lets callers split one prefix into ranges. */
   startAfter?: string;
-  /** Stop at keys >= this one; with `startAfter` it bounds a key-range partition. */
+  /** Stop at keys >= this one (S3's order); with `startAfter` it bounds a key-range partition. */
   endBefore?: string;
-  /** Called with each page's object count, for progress. */
-  onPage?: (count: number) => void;
+  /** Called with each page's object count (and its last key), for progress. */
+  onPage?: (count: number, lastKey?: string) => void;
 }
 
 export function stripEtag(etag: string | undefined): string {
@@ -79,11 +80,11 @@ export async function* listKeys(
   do {
     const out = await page(client, bucket, prefix, token, opts);
     const contents = out.Contents ?? [];
-    opts.onPage?.(contents.length);
     const encoded = out.EncodingType === 'url';
+    opts.onPage?.(contents.length, contents.length ? decodeListed(contents[contents.length - 1]!.Key, encoded) : undefined);
     for (const o of contents) {
       const info = toInfo(o, encoded);
-      if (opts.endBefore !== undefined && info.key >= opts.endBefore) return;
+      if (opts.endBefore !== undefined && compareCodePoints(info.key, opts.endBefore) >= 0) return;
       if (opts.suffix && !info.key.endsWith(opts.suffix)) continue;
       yield info;
     }
@@ -110,13 +111,14 @@ export async function listLevel(
   client: S3Client,
   bucket: string,
   prefix: string,
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; onPage?: () => void } = {},
 ): Promise<Level> {
   assertBucketName(bucket);
   const level: Level = { folders: [], objects: [] };
   let token: string | undefined;
   do {
     const out = await page(client, bucket, prefix, token, { delimiter: '/', signal: opts.signal });
+    opts.onPage?.();
     const encoded = out.EncodingType === 'url';
     for (const p of out.CommonPrefixes ?? []) if (p.Prefix) level.folders.push(decodeListed(p.Prefix, encoded));
     for (const o of out.Contents ?? []) level.objects.push(toInfo(o, encoded));
