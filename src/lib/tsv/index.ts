@@ -3,6 +3,7 @@
 export { parseParticipants, participantsFromIds, normaliseParticipantId } from './parse.ts';
 export { applyFilters, sortRows, flagMissing, idsOfRows, findColumn } from './query.ts';
 export { summarise, niceStep } from './summarise.ts';
+export { layerCounts, barLabels } from './layers.ts';
 export type { SummariseOptions } from './summarise.ts';
 export { parseNumber, isMissing } from './columns.ts';
 export type {
