@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
-import { bidsStudy, demoStudy, seedFiles, type FixtureFile } from '#harness/fixtures/index.ts';
+import { bidsStudy, seedFiles, type FixtureFile } from '#harness/fixtures/index.ts';
 import { S3BIDSStudy } from '../bids/index.ts';
-import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
+import { unsafePathReason, type DownloadOptions, type DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listStudy } from '../s3/index.ts';
 import type { StudyListing } from '../s3/types.ts';
 import { awsFiltersSelect, fnmatchRegExp, subjectFolderOf, syncFilters } from './aws-filters.ts';
@@ -29,7 +29,6 @@ beforeAll(async () => {
     for (const f of files) bodies.set(`${prefix}/${f.key}`, f.body);
   };
   await put('ds', await bidsStudy());
-  await put('demo', await demoStudy());
   // Keys a filter would misread: `[`, `*` and `?` are fnmatch wildcards.
   await put('wild', [
     { key: 'dataset_description.json', body: '{"Name": "wild", "BIDSVersion": "1.8.0"}', role: 'top' },
@@ -73,7 +72,7 @@ function expectSameAsPlan(plan: DownloadPlan, script: string) {
   const { res, files } = run(script);
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
-  const expected = plan.entries.filter((e) => e.action !== 'skip' && !e.refused);
+  const expected = plan.entries.filter((e) => e.action !== 'skip' && !e.refused && !unsafePathReason(e.localPath));
   expect([...files.keys()].sort()).toEqual(expected.map((e) => e.localPath).sort());
   for (const e of expected) {
     const got = files.get(e.localPath)!;
@@ -123,7 +122,8 @@ describe('AWS CLI filters, as the AWS CLI reads them', () => {
   });
 });
 
-describe('AWS CLI export, run with the real aws against moto', () => {
+// Each `aws` start takes seconds on a busy two-core machine: these wait for the scripts, however long.
+describe('AWS CLI export, run with the real aws against moto', { timeout: 600_000 }, () => {
   it('the BIDS fixture with default options: one sync per subject folder, exactly the plan', async () => {
     const { plan, listing } = await planAndListing('ds', {});
     const script = awsCliScript(plan, target(), listing.keys);
@@ -143,19 +143,14 @@ describe('AWS CLI export, run with the real aws against moto', () => {
     expectSameAsPlan(plan, script);
   });
 
-  it('the demo study with default options', async () => {
-    const { plan, listing } = await planAndListing('demo', {});
-    const script = awsCliScript(plan, target(), listing.keys);
-    expect(syncLines(script).length).toBeGreaterThan(0);
-    expectSameAsPlan(plan, script);
-  });
-
   it('keys holding `[` or `*` are copied one by one; the rest of their folder still syncs', async () => {
     const { plan, listing } = await planAndListing('wild', {});
     const script = awsCliScript(plan, target(), listing.keys);
     expect(plan.entries.filter((e) => /[[*]/.test(e.localPath))).toHaveLength(2);
-    for (const k of ['sub-01_acq-[x]_T1w.nii.gz', 'sub-01_acq-*_T1w.json'])
-      expect(cpLines(script).some((l) => l.includes(k))).toBe(true);
+    expect(cpLines(script).some((l) => l.includes('sub-01_acq-[x]_T1w.nii.gz'))).toBe(true);
+    // `*` is refused by file systems (docs/folders.md): listed as not saved, fetched by no line.
+    expect(script).toMatch(/^# not saved .*sub-01_acq-\*_T1w\.json"$/m);
+    expect(script.split('\n').filter((l) => !l.startsWith('#') && l.includes('acq-*'))).toEqual([]);
     for (const l of syncLines(script)) expect(l).not.toMatch(/acq-\[x\]|acq-\*/);
     expectSameAsPlan(plan, script);
     // A plan taking only one of sub-02's files.
@@ -167,7 +162,7 @@ describe('AWS CLI export, run with the real aws against moto', () => {
 
   it('without a listing every file is its own aws s3 cp', async () => {
     const whole = (await planAndListing('ds', {})).plan;
-    const plan = { ...whole, entries: whole.entries.filter((e) => e.localPath.startsWith('sub-03/')) };
+    const plan = { ...whole, entries: whole.entries.filter((e) => e.localPath.startsWith('sub-03/anat/')) };
     const script = awsCliScript(plan, target());
     expect(syncLines(script)).toHaveLength(0);
     expectSameAsPlan(plan, script);
