@@ -152,6 +152,8 @@ export {
 
 // Handing a selection to bulk tools (AWS CLI, s5cmd, S3 Batch Operations, curl, pyAFQ)
 export { awsCliScript, s5cmdRunFile, s3BatchManifestCsv, curlScript, pyAfqScript, wholeSelection, type ExportTarget, type PyAfqSelection } from './export/index.ts';
+// The export's file name is needed before the export code loads.
+export { exportFileName } from './export/folder-name.ts';
 
 // Listing cache
 export {
@@ -173,6 +175,8 @@ export {
   applyFilters,
   sortRows,
   summarise,
+  layerCounts,
+  barLabels,
   flagMissing,
   type ParticipantsTable,
   type Column,

@@ -50,11 +50,11 @@ describe('ExportState', () => {
     expect(ex.text).toBe('');
     current(['sub-01/a.nii.gz', 'sub-02/b.nii.gz']);
     await expect.poll(() => ex.text).toMatch(/^#!\/usr\/bin\/env bash\n# AWS CLI copy: 2 object\(s\)/);
-    expect(ex.fileName).toBe('s3bids-aws.sh');
+    expect(ex.fileName).toBe('s3bids-p-aws.sh');
 
     ex.format = 'batch';
     await expect.poll(() => ex.text).toBe('b,p/sub-01/a.nii.gz\nb,p/sub-02/b.nii.gz\n');
-    expect(ex.fileName).toBe('s3bids-manifest.csv');
+    expect(ex.fileName).toBe('s3bids-p-manifest.csv');
     const href = ex.href;
     expect(href).toMatch(/^blob:/);
     expect(await (await fetch(href)).text()).toBe(ex.text);

@@ -3,18 +3,18 @@
 // (src/lib/export) loads only when the dialog first shows.
 import { untrack } from 'svelte';
 import type { ExportFormat, ExportRequest } from '../lib/export/index.ts';
-import { parseLocation, type StudyLocation } from '../lib/index.ts';
+import { exportFileName, parseLocation, type StudyLocation } from '../lib/index.ts';
 import type { AppState } from './app.svelte.ts';
 import { describeProblem, type Problem } from './errors.ts';
 
 export type { ExportFormat };
 
-export const EXPORT_FORMATS: readonly { id: ExportFormat; label: string; file: string }[] = [
-  { id: 'aws', label: 'AWS CLI script (aws s3 cp --no-sign-request)', file: 's3bids-aws.sh' },
-  { id: 's5cmd', label: 's5cmd run file', file: 's3bids.s5cmd' },
-  { id: 'batch', label: 'S3 Batch Operations manifest (CSV)', file: 's3bids-manifest.csv' },
-  { id: 'curl', label: 'curl script', file: 's3bids-curl.sh' },
-  { id: 'pyafq', label: 'pyAFQ Python call', file: 's3bids_pyafq.py' },
+export const EXPORT_FORMATS: readonly { id: ExportFormat; label: string }[] = [
+  { id: 'aws', label: 'AWS CLI script (aws s3 sync per subject, aws s3 cp per other file)' },
+  { id: 's5cmd', label: 's5cmd run file' },
+  { id: 'batch', label: 'S3 Batch Operations manifest (CSV)' },
+  { id: 'curl', label: 'curl script' },
+  { id: 'pyafq', label: 'pyAFQ Python call' },
 ];
 
 const NO_STUDY: Problem = { code: 'NoPlan', title: 'Nothing to export yet', message: 'Open a study and choose at least one subject first.' };
@@ -33,8 +33,16 @@ export class ExportState {
     this.#app = app;
   }
 
+  /** `s3bids-<study>-aws.sh`, `s3bids-<study>.s5cmd`, …: the name the s5cmd run file also gives itself. */
   get fileName(): string {
-    return EXPORT_FORMATS.find((k) => k.id === this.format)!.file;
+    const app = this.#app;
+    let studyId = 'study';
+    try {
+      if (app.study.text) studyId = parseLocation(app.study.text, app.study.overrides).studyId;
+    } catch {
+      // An unreadable location exports nothing; the name stays generic.
+    }
+    return exportFileName(this.format, studyId);
   }
 
   /**
@@ -59,7 +67,7 @@ export class ExportState {
     if (subjects.length === 0) return { code: 'NoPlan', title: 'No subject chosen', message: 'Choose at least one subject to export.' };
     const plan = app.save.planOf(app.planInput());
     if (!plan) return app.save.planProblem ?? { code: 'NoPlan', title: 'Working out the plan', message: 'The export follows once the plan for this choice is ready.' };
-    return { ...base, plan, subjects };
+    return { ...base, plan, subjects, listing: study.listing };
   }
 
   /**

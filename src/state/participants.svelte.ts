@@ -2,6 +2,8 @@
 // per-column summaries, subjects without data.
 import {
   applyFilters,
+  barLabels,
+  layerCounts,
   flagMissing,
   parseParticipants,
   sortRows,
@@ -12,6 +14,13 @@ import {
   type SortDirection,
   type Summary,
 } from '../lib/index.ts';
+
+/** What a column's plot draws: bar labels and, per layer, a count per bar and the n/a count. */
+export interface ColumnPlotData {
+  summary: Summary;
+  labels: string[];
+  layers: { name: string; counts: number[]; missing: number }[];
+}
 
 export class ParticipantsState {
   #table = $state.raw<ParticipantsTable | undefined>(undefined);
@@ -60,6 +69,27 @@ export class ParticipantsState {
     for (const c of t.columns) if (c.name !== 'participant_id') out.set(c.name, summarise(t, c.name));
     return out;
   });
+
+  /**
+   * A column's plot: bars (bins or categories, from every participant) with three layers counted in
+   * them: all participants, those passing the filters, and the chosen ones (`chosen`: selected ids).
+   */
+  plotOf(column: string, chosen: ReadonlySet<string>): ColumnPlotData | undefined {
+    const t = this.#table;
+    const summary = this.summaries.get(column);
+    if (!t || !summary) return undefined;
+    const all = t.rows.map((_, i) => i);
+    const picked = all.filter((i) => chosen.has(String(t.rows[i]!.participant_id)));
+    return {
+      summary,
+      labels: barLabels(summary),
+      layers: [
+        { name: 'All participants', ...layerCounts(t, summary, all) },
+        { name: 'Filtered', ...layerCounts(t, summary, this.visible) },
+        { name: 'Chosen', ...layerCounts(t, summary, picked) },
+      ],
+    };
+  }
 
   /** Ids in participants.tsv with no data on S3: kept, but flagged (docs/contract.md, "Subjects"). */
   readonly missing = $derived.by(() => new Set(this.#table ? flagMissing(this.#table, [...this.#onS3]) : []));

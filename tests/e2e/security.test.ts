@@ -253,7 +253,7 @@ describe('bucket data renders as text', () => {
 /** How each export format's text starts, so a test knows the new format's text is in. */
 const EXPORT_KINDS: Record<string, RegExp> = {
   aws: /^#!\/usr\/bin\/env bash\n# AWS CLI/,
-  s5cmd: /^# s5cmd run file/,
+  s5cmd: /^# s5cmd run s3bids-[^ ]+\.s5cmd: /,
   batch: /^[a-z0-9.-]+,/,
   curl: /^#!\/usr\/bin\/env bash\n# curl/,
   pyafq: /AFQ/,

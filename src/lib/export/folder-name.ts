@@ -14,3 +14,9 @@ export function studyFolderName(studyId: string): string {
     .slice(0, 100);
   return name === '' ? 'study' : name;
 }
+
+/** What each export format's file is called for a study: `s3bids-<study>-aws.sh`, `s3bids-<study>.s5cmd`, … */
+export function exportFileName(format: 'aws' | 's5cmd' | 'batch' | 'curl' | 'pyafq', studyId: string): string {
+  const name = studyFolderName(studyId);
+  return { aws: `s3bids-${name}-aws.sh`, s5cmd: `s3bids-${name}.s5cmd`, batch: `s3bids-${name}-manifest.csv`, curl: `s3bids-${name}-curl.sh`, pyafq: `s3bids-${name}-pyafq.py` }[format];
+}

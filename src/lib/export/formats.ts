@@ -1,9 +1,10 @@
 // One call for every export format: the selection's plan when there is one, the whole study prefix otherwise.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
+import type { StudyListing } from '../s3/types.ts';
 import { clientInfo, objectUrl } from '../s3/index.ts';
 import type { StudyLocation } from '../s3/location.ts';
-import { studyFolderName } from './folder-name.ts';
+import { exportFileName, studyFolderName } from './folder-name.ts';
 import { pyAfqScript } from './pyafq.ts';
 import { s3BatchManifestCsv } from './s3-batch.ts';
 import { wholeSelection } from './selection.ts';
@@ -23,6 +24,8 @@ export interface ExportRequest {
   subjects: readonly string[];
   seed?: number | undefined;
   options?: DownloadOptions | undefined;
+  /** The study's listing: lets the AWS CLI script use one `aws s3 sync` per subject folder. */
+  listing?: Pick<StudyListing, 'keys'> | undefined;
 }
 
 /** The export's text: the whole selection wherever this browser saved part of it already. */
@@ -32,11 +35,11 @@ export function exportText(r: ExportRequest): string {
   if (!r.plan || !r.client) return wholeStudyExport(r.format, loc);
   const client = r.client;
   const signed = !clientInfo(client).anon;
-  const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId, signed };
+  const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId, signed, fileName: exportFileName(r.format, loc.studyId) };
   const plan = wholeSelection(r.plan);
   switch (r.format) {
     case 'aws':
-      return awsCliScript(plan, target);
+      return awsCliScript(plan, target, r.listing?.keys);
     case 's5cmd':
       return s5cmdRunFile(plan, target);
     case 'batch':

@@ -1,6 +1,7 @@
 // Scripts for the AWS CLI, s5cmd and curl. Every value is quoted for its consumer; nothing here ever
 // sees credentials.
-import type { DownloadPlan } from '../plan/index.ts';
+import type { DownloadPlan, PlanEntry } from '../plan/index.ts';
+import { hasWildcard, subjectFolderOf, syncFilters } from './aws-filters.ts';
 import { generatedEntries, joinDir, refusedComments, s3Entries, s3Uri } from './selection.ts';
 
 export interface ExportTarget {
@@ -11,6 +12,8 @@ export interface ExportTarget {
   directory?: string;
   /** The bucket needs signed requests: the tools use the user's own AWS credentials (never written here). */
   signed?: boolean;
+  /** The name the export is saved under (an s5cmd run file names itself in its `# Run:` line). */
+  fileName?: string;
 }
 
 /** Quotes one word for POSIX sh/bash: single quotes, with `'` written as `'\''`. */
@@ -57,11 +60,55 @@ function generatedLines(plan: DownloadPlan, dir: string | undefined): string[] {
 /** `--endpoint-url …` for a custom endpoint, or nothing. */
 const endpointFlags = (endpoint: string | undefined) => (endpoint ? ['--endpoint-url', shellQuote(endpoint)] : []);
 
-/** A bash script of `aws s3 cp --no-sign-request` lines, one per object. */
-export function awsCliScript(plan: DownloadPlan, t: ExportTarget = {}): string {
+/** A listed object, as the AWS CLI sees it: zero-byte keys ending in `/` are folder markers it skips. */
+export interface ListedObject {
+  key: string;
+  size: number;
+}
+
+/**
+ * A bash script for the AWS CLI. Given the study's listing (`listed`: every object under the study
+ * prefix), each subject folder (`sub-X/`, `derivatives/<pipeline>/sub-X/`) is one `aws s3 sync` whose
+ * --exclude/--include filters select exactly the plan's files there, checked against the listing
+ * (aws-filters.ts); everything else, and every folder no filters can express, is one `aws s3 cp` per
+ * file. Without a listing every file is its own `aws s3 cp`.
+ */
+export function awsCliScript(plan: DownloadPlan, t: ExportTarget = {}, listed?: readonly ListedObject[]): string {
   const flags = [...(t.signed ? [] : ['--no-sign-request']), ...endpointFlags(t.endpoint), ...(t.region ? ['--region', shellQuote(t.region)] : [])].join(' ');
   const lines = header(plan, 'AWS CLI copy', t.signed);
-  for (const e of s3Entries(plan))
+  const entries = s3Entries(plan);
+  const root = plan.prefix ? `${plan.prefix}/` : '';
+  // Folder → its planned entries a sync can write (the local path is the key's path in the study).
+  const folders = new Map<string, (PlanEntry & { key: string })[]>();
+  const single: (PlanEntry & { key: string })[] = [];
+  for (const e of entries) {
+    const rel = e.key.startsWith(root) ? e.key.slice(root.length) : undefined;
+    const folder = listed && rel !== undefined && rel === e.localPath && !hasWildcard(rel) ? subjectFolderOf(rel) : undefined;
+    if (folder === undefined) single.push(e);
+    else (folders.get(folder) ?? folders.set(folder, []).get(folder)!).push(e);
+  }
+  const inFolder = new Map<string, string[]>([...folders.keys()].map((f) => [f, []]));
+  for (const o of listed ?? []) {
+    if (!o.key.startsWith(root) || (o.size === 0 && o.key.endsWith('/'))) continue;
+    const rel = o.key.slice(root.length);
+    const folder = subjectFolderOf(rel);
+    if (folder !== undefined) inFolder.get(folder)?.push(rel.slice(folder.length));
+  }
+  for (const [folder, group] of folders) {
+    const wanted = new Set(group.map((e) => e.key.slice(root.length + folder.length)));
+    const all = inFolder.get(folder)!;
+    const listedHere = new Set(all);
+    // A planned file the listing does not hold (a stale listing) is fetched by name.
+    const filters = [...wanted].every((r) => listedHere.has(r)) ? syncFilters(`${plan.bucket}/${root}${folder}`, all, wanted) : undefined;
+    if (!filters) {
+      single.push(...group);
+      continue;
+    }
+    const words = filters.map(([kind, p]) => `--${kind} ${shellQuote(p)}`).join(' ');
+    const cmd = `aws s3 sync ${flags} --only-show-errors ${shellQuote(s3Uri(plan.bucket, root + folder))} ${shellQuote(joinDir(t.directory, folder))}${words ? ' ' + words : ''}`;
+    lines.push(`# ${folder}: ${group.length} file(s)`, orRecord(cmd, `${folder} (some of its ${group.length} file(s))`));
+  }
+  for (const e of single)
     lines.push(orRecord(`aws s3 cp ${flags} --only-show-errors ${shellQuote(s3Uri(plan.bucket, e.key))} ${shellQuote(joinDir(t.directory, e.localPath))}`, e.key));
   lines.push(...generatedLines(plan, t.directory), ...FOOTER);
   return lines.join('\n') + '\n';
@@ -73,8 +120,8 @@ export function awsCliScript(plan: DownloadPlan, t: ExportTarget = {}): string {
  */
 export function s5cmdRunFile(plan: DownloadPlan, t: ExportTarget = {}): string {
   const lines = [
-    `# s5cmd run file: ${s3Entries(plan).length} object(s) from ${JSON.stringify(s3Uri(plan.bucket, plan.prefix))}`,
-    `# Run: ${s5cmdCommand(t, 'this-file.txt')}`,
+    `# s5cmd run ${t.fileName ?? 'file'}: ${s3Entries(plan).length} object(s) from ${JSON.stringify(s3Uri(plan.bucket, plan.prefix))}`,
+    `# Run: ${s5cmdCommand(t, t.fileName ?? 'this-file.s5cmd')}`,
     ...refusedComments(plan),
   ];
   for (const e of s3Entries(plan)) {

@@ -4,6 +4,7 @@ export { parseParticipants, participantsFromIds, normaliseParticipantId } from '
 export { parseParticipantsOffThread, OFF_THREAD_CHARS, type OffThreadOptions } from './off-thread.ts';
 export { applyFilters, sortRows, flagMissing, idsOfRows, findColumn } from './query.ts';
 export { summarise, niceStep } from './summarise.ts';
+export { layerCounts, barLabels } from './layers.ts';
 export type { SummariseOptions } from './summarise.ts';
 export { parseNumber, isMissing, missingMarkersFromReadme, OTHER_MISSING } from './columns.ts';
 export type {
