@@ -1,7 +1,8 @@
 // Choosing subject files by BIDS entity (README.md, "Using the app", "What to save"): ticking values in
 // the page gives a plan, and an export, of exactly the files with those values, checked against the study
 // index; the ticks survive a reload through the URL; suffix and globs sit under "Advanced".
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '#harness/moto.ts';
@@ -14,6 +15,7 @@ import { createS3Client } from '../../src/lib/s3/index.ts';
 const BUCKET = 'e2e-facets';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
@@ -130,4 +132,41 @@ describe('file choices by BIDS entity', () => {
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${withTsv.length} files`);
     await page.screenshot({ path: `${ARTIFACTS}/facets-02-advanced-top.png`, fullPage: true });
   });
+});
+
+/** axe-core's serious and critical findings on the page as it is now (as tests/e2e/screens.test.ts runs it). */
+async function axeFindings(page: Page): Promise<string[]> {
+  await page.evaluate(`${AXE};0`);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
+}
+
+describe('the file choices on every screen', () => {
+  for (const width of [390, 768, 1440] as const) {
+    it(`wrap without sideways scroll at ${width} px, light and dark, with no serious or critical axe finding`, async () => {
+      for (const scheme of ['light', 'dark'] as const) {
+        const b = await launchChromium({ viewport: { width, height: width < 500 ? 844 : 900 } });
+        try {
+          await b.page.emulateMedia({ colorScheme: scheme });
+          // Every part of the panel open: entity ticks, pipelines, every top-level file, Advanced.
+          const view = `&mode=all&e.datatype=anat&e.session=1&derivs=some&pipelines=afq&top=some&topNames=participants.tsv&suffix=.nii.gz`;
+          await b.page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}${view}`);
+          await expect.poll(() => entity(b.page, 'session', '1').isChecked(), { timeout: 30_000 }).toBe(true);
+          await expect.poll(() => b.page.locator('input[name="top-name"]').count()).toBeGreaterThan(3);
+          expect(await b.page.locator('input[name="suffix"]').isVisible()).toBe(true);
+          const w = await b.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+          expect(w.scroll, `${scheme} at ${width} px`).toBeLessThanOrEqual(w.inner);
+          expect(await axeFindings(b.page), `${scheme} at ${width} px`).toEqual([]);
+          await b.page.locator('section[aria-labelledby="options-title"]').screenshot({ path: `${ARTIFACTS}/facets-panel-${width}-${scheme}.png` });
+          expect(b.pageErrors).toEqual([]);
+        } finally {
+          await b.close();
+        }
+      }
+    }, 120_000);
+  }
 });
