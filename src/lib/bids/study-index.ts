@@ -125,6 +125,8 @@ interface Built {
   sessionCount: number;
   totals: { files: number; bytes: number };
   entities: Map<string, KeyEntities>;
+  /** Each subject key's values for ENTITY_FACETS, in that order, read on first ask. */
+  facetValues: WeakMap<ObjectInfo, readonly string[]>;
 }
 
 const SESSION = /^ses-[A-Za-z0-9]+$/;
@@ -198,6 +200,7 @@ function build(parts: IndexParts, layout: StudyLayout): Built {
     sessionCount,
     totals: { files, bytes },
     entities: new Map(),
+    facetValues: new WeakMap(),
   };
 }
 
@@ -341,6 +344,17 @@ export class StudyIndex {
     return e;
   }
 
+  /** A key's values for ENTITY_FACETS ('' where it has none), read once and kept. */
+  #facetValues(o: ObjectInfo): readonly string[] {
+    let v = this.#b.facetValues.get(o);
+    if (!v) {
+      const e = this.entities(o.key);
+      v = ENTITY_FACETS.map((f) => (e ? facetValue(e, f) : ''));
+      this.#b.facetValues.set(o, v);
+    }
+    return v;
+  }
+
   /** The pipelines `includeDerivs` takes (pyAFQ matches by name part: `afq` also takes `afq-extra`). */
   includedPipelines(includeDerivs: DownloadOptions['includeDerivs']): string[] {
     const { derivs } = resolveOptions({ includeDerivs }, this.flavour);
@@ -380,9 +394,11 @@ export class StudyIndex {
   facets(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study'): StudyFacets {
     const b = this.#b;
     const opts = resolveOptions(options, b.layout.flavour);
-    const counts = new Map<EntityFacet, Map<string, FacetCount>>(ENTITY_FACETS.map((f) => [f, new Map()]));
-    const tally = (f: EntityFacet, value: string, size: number, add: boolean) => {
-      const m = counts.get(f)!;
+    const n = ENTITY_FACETS.length;
+    const counts = ENTITY_FACETS.map(() => new Map<string, FacetCount>());
+    const chosenAt = ENTITY_FACETS.map((f) => opts.entityFilters.get(f));
+    const tally = (i: number, value: string, size: number, add: boolean) => {
+      const m = counts[i]!;
       let c = m.get(value);
       if (!c) m.set(value, (c = { value, files: 0, bytes: 0 }));
       if (add) {
@@ -392,23 +408,24 @@ export class StudyIndex {
     };
     // Keys of pipelines not included are not offered as values; they only count for their pipeline.
     const pipes = new Map(b.pipelineNames.map((p) => [p, { name: p, files: 0, bytes: 0 }]));
-    const values: string[] = [];
+    const globs = options.include?.length || options.exclude?.length;
     // Returns whether the key passes every entity filter; counts it under each entity where only that entity's ticks stop it.
     const visit = (o: ObjectInfo, counted: boolean): boolean => {
-      const rel = relativeKey(o.key, b.prefix);
-      if (rel === undefined || (o.key.endsWith('/') && o.size === 0) || !opts.keepSubjectPath(rel, o.key)) return false;
-      const e = this.entities(o.key)!;
+      if (o.key.endsWith('/') && o.size === 0) return false;
+      // The path relative to the study is needed by globs only; the suffix reads the key.
+      if (!opts.keepSubjectPath(globs ? (relativeKey(o.key, b.prefix) ?? '') : '', o.key)) return false;
+      const values = this.#facetValues(o);
       let failed = 0;
       let failedAt = -1;
-      ENTITY_FACETS.forEach((f, i) => {
-        const v = (values[i] = facetValue(e, f));
-        const chosen = opts.entityFilters.get(f);
-        if (chosen && !chosen.has(v)) {
+      for (let i = 0; i < n; i++) {
+        const chosen = chosenAt[i];
+        if (chosen && !chosen.has(values[i]!)) {
           failed++;
           failedAt = i;
         }
-      });
-      if (counted) ENTITY_FACETS.forEach((f, i) => tally(f, values[i]!, o.size, failed === 0 || (failed === 1 && failedAt === i)));
+      }
+      if (counted && failed < 2) for (let i = 0; i < n; i++) tally(i, values[i]!, o.size, failed === 0 || failedAt === i);
+      else if (counted) for (let i = 0; i < n; i++) tally(i, values[i]!, o.size, false);
       return failed === 0;
     };
     for (const id of new Set(subjects)) {
@@ -435,7 +452,7 @@ export class StudyIndex {
           })
         : [];
     return {
-      entities: Object.fromEntries(ENTITY_FACETS.map((f) => [f, [...counts.get(f)!.values()].sort(byValue)])) as Record<EntityFacet, FacetCount[]>,
+      entities: Object.fromEntries(ENTITY_FACETS.map((f, i) => [f, [...counts[i]!.values()].sort(byValue)])) as Record<EntityFacet, FacetCount[]>,
       pipelines: [...pipes.values()],
       topLevel,
     };
