@@ -6,7 +6,7 @@ import { ParticipantsState } from './participants.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { decodeQuery, encodeQuery } from './url.ts';
-import { ListingCache, memoryListingStore, parseParticipants, selectSubjects } from '../lib/index.ts';
+import { ListingCache, buildStudyIndex, memoryListingStore, parseParticipants, selectSubjects } from '../lib/index.ts';
 
 const services = createServices({ cache: new ListingCache({ store: memoryListingStore() }) });
 const SUBJECTS = ['sub-01', 'sub-010', 'sub-02', 'sub-03', 'sub-04', 'sub-05'];
@@ -62,14 +62,23 @@ describe('options state', () => {
     o.togglePipeline('afq');
     o.includeText = '**/dwi/**\n\n *.json ';
     o.top = 'some';
-    o.toggleTopName('README');
+    o.toggleTopName('participants.tsv');
+    o.toggleEntity('datatype', 'anat');
+    o.toggleEntity('session', '1');
+    o.toggleEntity('session', '');
+    o.toggleEntity('run', '1');
+    o.toggleEntity('run', '1');
     expect(o.downloadOptions).toEqual({
       overwrite: false,
       verify: false,
       includeDerivs: ['afq'],
-      includeModalityAgnostic: ['README'],
+      topLevelFiles: ['participants.tsv'],
+      entities: { datatype: ['anat'], session: ['1', ''] },
       include: ['**/dwi/**', '*.json'],
     });
+    expect(o.entityTicks).toBe(3);
+    o.clearEntities();
+    expect(o.downloadOptions.entities).toBeUndefined();
     expect(o.effectivePipelines(['afq', 'afq-extra', 'dmriprep'])).toEqual(['afq', 'afq-extra']);
   });
 
@@ -85,12 +94,48 @@ describe('options state', () => {
   });
 });
 
+describe('file choices from the study index', () => {
+  const keys: [string, number][] = [
+    ['dataset_description.json', 10],
+    ['participants.tsv', 5],
+    ['task-rest_bold.json', 2],
+    ['sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz', 100],
+    ['sub-01/ses-1/func/sub-01_ses-1_task-rest_bold.nii.gz', 300],
+    ['sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz', 110],
+    ['sub-01/sub-01_sessions.tsv', 1],
+    ['sub-02/ses-1/anat/sub-02_ses-1_T1w.nii.gz', 120],
+  ];
+  const objects = keys.map(([k, size]) => ({ key: `ds/${k}`, size, etag: 'e' })).sort((a, b) => (a.key < b.key ? -1 : 1));
+  const index = buildStudyIndex(
+    { endpoint: 'aws', bucket: 'b', prefix: 'ds', topFolders: ['sub-01/', 'sub-02/'], topObjects: objects.filter((o) => !o.key.slice(3).includes('/')), keys: objects, listedAt: '' },
+    { flavour: 'bids' },
+  );
+
+  it('offers each entity with its counts for the chosen subjects, and the plan holds exactly the ticked files', () => {
+    const o = new OptionsState(() => [], () => ({ index, subjects: ['sub-01'] }));
+    const group = (f: string) => o.facetGroups.find((g) => g.facet === f)?.values.map((v) => `${v.label}:${v.files}:${v.bytes}`);
+    expect(o.facetGroups.map((g) => g.facet)).toEqual(['datatype', 'suffix', 'session', 'task']);
+    expect(group('datatype')).toEqual(['anat:2:210', 'func:1:300', 'no data type folder:1:1']);
+    expect(group('session')).toEqual(['1:2:400', '2:1:110', 'no session:1:1']);
+    o.toggleEntity('datatype', 'anat');
+    o.toggleEntity('session', '1');
+    expect(group('session')).toEqual(['1:1:100', '2:1:110', 'no session:0:0']);
+    expect(index.plan(['sub-01'], o.downloadOptions, 'subject').entries.map((e) => e.localPath)).toEqual(['sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz']);
+    expect(o.facets!.topLevel.map((t) => t.name)).toEqual(['dataset_description.json', 'participants.tsv', 'task-rest_bold.json']);
+    expect(o.topDefault).toBe('Default, as pyAFQ: dataset_description.json only.');
+    // A ticked value the chosen subjects lack stays offered, so it can be unticked.
+    o.toggleEntity('task', 'nback');
+    expect(group('task')).toEqual(['rest:0:0', 'no task:1:100', 'nback:0:0']);
+  });
+});
+
 describe('the app state and the URL', () => {
   it('restores a shared view and writes it back unchanged, without any credential', async () => {
     const app = new AppState(services);
     const hash =
       '#filters=' + encodeURIComponent(JSON.stringify([{ column: 'sex', kind: 'pick', values: ['F'] }])) +
-      '&sort=age%3Adesc&mode=hand&ids=sub-01%2Csub-02&n=3&seed=42&derivs=some&pipelines=afq&suffix=.nii.gz&include=**%2Fdwi%2F**&top=none';
+      '&sort=age%3Adesc&mode=hand&ids=sub-01%2Csub-02&n=3&seed=42&derivs=some&pipelines=afq&suffix=.nii.gz&include=**%2Fdwi%2F**&top=none' +
+      '&e.datatype=anat&e.session=1&e.session=';
     await app.applyQuery(decodeQuery(hash));
     app.study.setCredentials({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'very-secret' });
     const out = encodeQuery(app.toQuery());

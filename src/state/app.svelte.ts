@@ -52,7 +52,13 @@ export class AppState {
       () => this.study.subjects,
       () => this.participants.filteredIds,
     );
-    this.options = new OptionsState(() => this.study.pipelineNames);
+    this.options = new OptionsState(
+      () => this.study.pipelineNames,
+      () => {
+        const model = this.study.model;
+        return this.study.status === 'ready' && model ? { index: model.index, subjects: this.selection.ids } : undefined;
+      },
+    );
     this.save = new SaveState(services, () => this.planInput());
     // The description follows the open study: read once per study, when its listing is ready.
     $effect.root(() => {
@@ -149,6 +155,7 @@ export class AppState {
       exclude: o.exclude,
       top: o.top,
       topNames: o.top === 'some' ? o.topNames : [],
+      entities: o.entities,
     };
     if (s.text) q.study = s.text;
     if (s.overrides.endpoint) q.endpoint = s.overrides.endpoint;
@@ -176,6 +183,7 @@ export class AppState {
     o.excludeText = q.exclude.join('\n');
     o.top = q.top;
     o.topNames = q.topNames;
+    o.entities = q.entities;
     this.participants.setFilters(q.filters);
     this.participants.setSort(q.sort);
     this.restored = true;

@@ -25,7 +25,8 @@ describe('view query in the URL hash', () => {
       include: ['**/dwi/*', '*.{nii.gz,json}'],
       exclude: ['**/func/**'],
       top: 'some',
-      topNames: ['README', 'LICENSE'],
+      topNames: ['README', 'participants.tsv'],
+      entities: { datatype: ['anat', 'dwi'], session: ['1', ''], run: ['01'] },
     };
     const hash = encodeQuery(q);
     expect(hash.startsWith('#')).toBe(true);
@@ -36,10 +37,11 @@ describe('view query in the URL hash', () => {
     expect(encodeQuery(DEFAULT_QUERY)).toBe('');
     expect(decodeQuery('')).toEqual(DEFAULT_QUERY);
     expect(encodeQuery({ ...DEFAULT_QUERY, study: 'ds000114', seed: 0 })).toBe('#study=ds000114&seed=0');
+    expect(encodeQuery({ ...DEFAULT_QUERY, entities: { datatype: ['anat'], session: ['1'] } })).toBe('#e.datatype=anat&e.session=1');
   });
 
   it('falls back to defaults on broken or hostile values instead of failing', () => {
-    const q = decodeQuery('#filters=%7Bnot-json&seed=-1&n=0&mode=evil&derivs=x&sort=nodir&top=zz');
+    const q = decodeQuery('#filters=%7Bnot-json&seed=-1&n=0&mode=evil&derivs=x&sort=nodir&top=zz&e.echo=1');
     expect(q).toEqual(DEFAULT_QUERY);
     expect(decodeQuery('#seed=4294967296').seed).toBeUndefined();
     expect(decodeQuery('#seed=1.5').seed).toBeUndefined();

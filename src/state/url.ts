@@ -1,10 +1,12 @@
 // The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
 // Credentials never appear here; nothing that reads them is in this file.
-import { validateSeed, type Filter, type SortDirection } from '../lib/index.ts';
+import { ENTITY_FACETS, validateSeed, type EntityFacet, type Filter, type SortDirection } from '../lib/index.ts';
 
 export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
 export type DerivsMode = 'all' | 'none' | 'some';
 export type TopLevelMode = 'default' | 'all' | 'none' | 'some';
+/** Ticked values per BIDS entity ('' is "files without it"); an entity left out keeps every value. */
+export type EntityChoice = Partial<Record<EntityFacet, string[]>>;
 
 export interface ViewQuery {
   /** What the user pasted or picked, as `parseLocation` reads it. */
@@ -27,7 +29,9 @@ export interface ViewQuery {
   include: string[];
   exclude: string[];
   top: TopLevelMode;
+  /** Top-level files by exact name, when `top` is 'some'. */
   topNames: string[];
+  entities: EntityChoice;
 }
 
 export const DEFAULT_QUERY: ViewQuery = {
@@ -43,6 +47,7 @@ export const DEFAULT_QUERY: ViewQuery = {
   exclude: [],
   top: 'default',
   topNames: [],
+  entities: {},
 };
 
 /** A seed as typed or as the URL has it: what the engine's validateSeed accepts, else undefined. */
@@ -104,6 +109,13 @@ export function decodeQuery(hash: string): ViewQuery {
   q.exclude = p.getAll('exclude').filter(Boolean);
   q.top = oneOf(p.get('top'), ['default', 'all', 'none', 'some'] as const, DEFAULT_QUERY.top);
   q.topNames = list(p.get('topNames'));
+  // One parameter per ticked value (`e.session=1&e.session=`), so '' (files without it) survives.
+  const entities: EntityChoice = {};
+  for (const f of ENTITY_FACETS) {
+    const values = p.getAll(`e.${f}`);
+    if (values.length) entities[f] = [...new Set(values)];
+  }
+  q.entities = entities;
   return q;
 }
 
@@ -128,6 +140,7 @@ export function encodeQuery(q: ViewQuery): string {
   for (const g of q.exclude) p.append('exclude', g);
   if (q.top !== DEFAULT_QUERY.top) p.set('top', q.top);
   if (q.topNames.length) p.set('topNames', q.topNames.join(','));
+  for (const f of ENTITY_FACETS) for (const v of q.entities[f] ?? []) p.append(`e.${f}`, v);
   const s = p.toString();
   return s ? `#${s}` : '';
 }

@@ -3,6 +3,7 @@
 // `parseBidsName`, which sidecar inheritance uses too.
 // Imported from its own file, not json/index.ts, so the first page load does not bring the rest of json/.
 import { parseBidsName } from '../json/inherit.ts';
+import type { EntityFacet } from '../plan/index.ts';
 import type { Flavour } from '../s3/keys.ts';
 import { placeOf, type KeyPlace } from './layout.ts';
 
@@ -44,4 +45,21 @@ export function keyEntities(rel: string, flavour: Flavour): KeyEntities {
   if (datatype !== undefined) out.datatype = datatype;
   if (parsed) out.suffix = parsed.suffix;
   return out;
+}
+
+/** The entities a choice of files names, in the order the page offers them. */
+export const ENTITY_FACETS: readonly EntityFacet[] = ['datatype', 'suffix', 'session', 'task', 'run', 'acq'];
+
+/** A key's value for one entity: the data type folder, the suffix, or a file-name entity; '' when it has none. */
+export function facetValue(e: KeyEntities, f: EntityFacet): string {
+  switch (f) {
+    case 'datatype':
+      return e.datatype ?? '';
+    case 'suffix':
+      return e.suffix ?? '';
+    case 'session':
+      return e.entities['ses'] ?? '';
+    default:
+      return e.entities[f] ?? '';
+  }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
-import { loadGlobMatcher, pipelineIncluded, resolveOptions, topLevelIncluded } from './filters.ts';
+import { entitiesKept, loadGlobMatcher, pipelineIncluded, resolveOptions, topLevelIncluded, topLevelTaken } from './filters.ts';
+import { keyEntities } from './entities.ts';
 
 describe('includeDerivs (pyAFQ bug 1: a string matched any pipeline sharing one character)', () => {
   const pipelines = ['afq', 'afq-extra', 'dmriprep', 'qsiprep'];
@@ -48,6 +49,28 @@ describe('includeModalityAgnostic', () => {
   it('refuses other names', () => {
     expect(() => resolveOptions({ includeModalityAgnostic: ['participants.tsv'] }, 'bids')).toThrow(/participants.tsv/);
     expect(() => resolveOptions({ includeModalityAgnostic: 'README' as unknown as string[] }, 'bids')).not.toThrow();
+  });
+});
+
+describe('topLevelFiles and entities', () => {
+  it('takes top-level files by exact name, replacing includeModalityAgnostic', () => {
+    const o = resolveOptions({ topLevelFiles: ['participants.tsv', 'README'], includeModalityAgnostic: true }, 'bids');
+    expect(['README', 'README.md', 'participants.tsv', 'dataset_description.json'].filter((n) => topLevelTaken(n, o))).toEqual(['README', 'participants.tsv']);
+    expect(topLevelTaken('dataset_description.json', resolveOptions({}, 'bids'))).toBe(true);
+    expect(topLevelTaken('dataset_description.json', resolveOptions({ topLevelFiles: [] }, 'bids'))).toBe(false);
+    expect(() => resolveOptions({ topLevelFiles: 'README' as unknown as string[] }, 'bids')).toThrow(/topLevelFiles/);
+  });
+  it('keeps keys whose entities are among the ticked values; empty lists keep all', () => {
+    const o = resolveOptions({ entities: { datatype: ['anat'], session: ['1', ''], run: [] } }, 'bids');
+    expect([...o.entityFilters.keys()]).toEqual(['datatype', 'session']);
+    const keep = (rel: string) => entitiesKept(keyEntities(rel, 'bids'), o.entityFilters);
+    expect(keep('sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz')).toBe(true);
+    expect(keep('sub-01/anat/sub-01_T1w.nii.gz')).toBe(true);
+    expect(keep('sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz')).toBe(false);
+    expect(keep('sub-01/ses-1/dwi/sub-01_ses-1_dwi.nii.gz')).toBe(false);
+    expect(resolveOptions({}, 'bids').entityFilters.size).toBe(0);
+    expect(() => resolveOptions({ entities: [] as never }, 'bids')).toThrow(/entities/);
+    expect(() => resolveOptions({ entities: { ses: ['1'] } as never }, 'bids')).toThrow(/"ses"/);
   });
 });
 

@@ -2,7 +2,8 @@
 // a filter, beside its option in plan/types.ts.
 import type picomatchType from 'picomatch';
 import { S3BIDSError } from '../errors/index.ts';
-import type { DownloadOptions } from '../plan/index.ts';
+import type { DownloadOptions, EntityFacet } from '../plan/index.ts';
+import { ENTITY_FACETS, facetValue, type KeyEntities } from './entities.ts';
 
 /** The four top-level files pyAFQ knows by name; others are chosen with `true`/'all'. */
 export const MODALITY_AGNOSTIC = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'] as const;
@@ -17,8 +18,12 @@ export interface ResolvedOptions {
   /** Names of pipelines; `exact` (includeDerivsExact) matches whole names instead of pyAFQ's name parts. */
   derivs: 'all' | 'none' | PipelineNames;
   derivsDatasetDescription: boolean;
+  /** `topLevelFiles`: top-level files by exact name, replacing `modalityAgnostic`; undefined when not given. */
+  topLevelFiles: ReadonlySet<string> | undefined;
   /** Subject raw and derivative keys, relative to the study. */
   keepSubjectPath: (rel: string, key: string) => boolean;
+  /** The entity filters given (non-empty lists only), as sets; empty when none: every key is kept. */
+  entityFilters: ReadonlyMap<EntityFacet, ReadonlySet<string>>;
   overwrite: boolean;
   concurrency: number | undefined;
   verify: boolean;
@@ -58,6 +63,13 @@ export function resolveOptions(opts: DownloadOptions, flavour: 'bids' | 'hbn'): 
   const include = compileGlobs(opts.include, 'include');
   const exclude = compileGlobs(opts.exclude, 'exclude');
 
+  let topLevelFiles: ReadonlySet<string> | undefined;
+  if (opts.topLevelFiles !== undefined) {
+    if (!Array.isArray(opts.topLevelFiles) || !opts.topLevelFiles.every((n) => typeof n === 'string'))
+      throw invalid('topLevelFiles must be a list of file names.');
+    topLevelFiles = new Set(opts.topLevelFiles);
+  }
+
   const c = opts.concurrency;
   if (c !== undefined && (!Number.isInteger(c) || c < 1 || c > 64)) throw invalid('concurrency must be a whole number from 1 to 64.');
 
@@ -67,10 +79,31 @@ export function resolveOptions(opts: DownloadOptions, flavour: 'bids' | 'hbn'): 
     derivsDatasetDescription: opts.includeDerivsDatasetDescription ?? true,
     keepSubjectPath: (rel, key) =>
       key.endsWith(suffix) && (include === undefined || include(rel)) && (exclude === undefined || !exclude(rel)),
+    topLevelFiles,
+    entityFilters: entityFiltersOf(opts.entities),
     overwrite: opts.overwrite ?? false,
     concurrency: c,
     verify: opts.verify ?? false,
   };
+}
+
+function entityFiltersOf(e: DownloadOptions['entities']): Map<EntityFacet, ReadonlySet<string>> {
+  const out = new Map<EntityFacet, ReadonlySet<string>>();
+  if (e === undefined) return out;
+  if (e === null || typeof e !== 'object' || Array.isArray(e)) throw invalid(`entities must be an object with lists among ${ENTITY_FACETS.join(', ')}.`);
+  for (const [k, v] of Object.entries(e)) {
+    if (!(ENTITY_FACETS as readonly string[]).includes(k)) throw invalid(`entities accepts ${ENTITY_FACETS.join(', ')}; got ${JSON.stringify(k)}.`);
+    if (v === undefined) continue;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw invalid(`entities.${k} must be a list of strings ('' for files without it).`);
+    if (v.length) out.set(k as EntityFacet, new Set(v));
+  }
+  return out;
+}
+
+/** Whether a subject key's entities pass every entity filter. */
+export function entitiesKept(e: KeyEntities, filters: ResolvedOptions['entityFilters']): boolean {
+  for (const [f, values] of filters) if (!values.has(facetValue(e, f))) return false;
+  return true;
 }
 
 // picomatch loads on first need (include/exclude globs are rare), keeping it out of the app's first load.
@@ -168,6 +201,11 @@ export function pipelineIncluded(name: string, derivs: ResolvedOptions['derivs']
   if (derivs === 'all') return true;
   if (derivs === 'none') return false;
   return derivs.exact ? derivs.includes(name) : derivs.some((s) => name.includes(s));
+}
+
+/** Whether a top-level file (its name) is taken: by exact name with `topLevelFiles`, else pyAFQ's modality-agnostic rule. */
+export function topLevelTaken(name: string, opts: Pick<ResolvedOptions, 'modalityAgnostic' | 'topLevelFiles'>): boolean {
+  return opts.topLevelFiles ? opts.topLevelFiles.has(name) : topLevelIncluded(name, opts.modalityAgnostic);
 }
 
 /** Whether a top-level file (its name) is among the modality-agnostic files asked for. */

@@ -4,15 +4,15 @@
 // S3BIDSSubject (study.ts) and HBNSite (hbn.ts) keep pyAFQ's names as a front over the index.
 // Depends on s3/, select/, tsv/, json/ (the BIDS name parser), plan/ and errors/; on save/ only lazily,
 // to save a plan (download.ts). Nothing here imports the app.
-export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction } from '../plan/index.ts';
+export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction, EntityFacet, EntityFilters } from '../plan/index.ts';
 export { localPathFor, unsafePathReason } from '../plan/index.ts';
 export { S3BIDSStudy, S3BIDSSubject, type OpenOptions } from './study.ts';
 export { HBNSite, HBNSubject, HBN_SITES, HBN_BUCKET, HBN_PREFIX, type HBNOpenOptions, type HBNSiteName } from './hbn.ts';
 export { lsStudy, topLevelFrom, type TopLevel } from '../s3/top-level.ts';
 export { normalisePrefix, joinKey, relativeKey, subjectIdOf, belongsTo, asSubjectId } from '../s3/keys.ts';
-export { loadGlobMatcher, resolveOptions, pipelineIncluded, topLevelIncluded, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
+export { loadGlobMatcher, resolveOptions, pipelineIncluded, topLevelIncluded, topLevelTaken, entitiesKept, MODALITY_AGNOSTIC, type ModalityAgnosticName, type ResolvedOptions } from './filters.ts';
 export { buildPlan, pythonJson, hbnDatasetDescription, type PlanSource } from './planner.ts';
-export { keyEntities, type KeyEntities } from './entities.ts';
+export { keyEntities, facetValue, ENTITY_FACETS, type KeyEntities } from './entities.ts';
 export { parseDatasetDescription, citation, doiUrl, TEXT_CAP_BYTES, type DatasetDescription, type CappedText } from './description.ts';
 export {
   StudyIndex,
@@ -23,6 +23,8 @@ export {
   type PipelineSummary,
   type PipelineDescription,
   type SubjectSummary,
+  type FacetCount,
+  type StudyFacets,
 } from './study-index.ts';
 export { downloadPlan, planOnDisk, type SaveSource } from './download.ts';
 export { placeOf, pipelinesIn, assignKeys, pipelineFiles, type Flavour, type SubjectKeys, type KeyPlace } from './layout.ts';

@@ -1,7 +1,8 @@
 // Builds download plans (docs/contract.md, "Filters" and "Local layout"): pure, no request, no write.
 import { compareCodePoints } from '../select/index.ts';
 import type { ObjectInfo } from '../s3/types.ts';
-import { pipelineIncluded, topLevelIncluded, type ResolvedOptions } from './filters.ts';
+import { entitiesKept, pipelineIncluded, topLevelTaken, type ResolvedOptions } from './filters.ts';
+import { keyEntities, type KeyEntities } from './entities.ts';
 import type { SubjectKeys } from './layout.ts';
 import { relativeKey } from '../s3/keys.ts';
 import { localPathFor, refuseDiskCollisions, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
@@ -17,6 +18,8 @@ export interface PlanSource {
   derivativeTypes: readonly string[];
   /** Files the app writes itself (HBN's dataset_description.json); they win over a copy on S3. */
   generated: readonly PlanEntry[];
+  /** A key's entities (the study index keeps them); by default the key is read as a BIDS study's. */
+  entitiesOf?: (key: string, rel: string) => KeyEntities | undefined;
 }
 
 /** Zero-byte keys ending in `/` are the "folders" S3 consoles create, not files. */
@@ -47,22 +50,24 @@ export function buildPlan(
   for (const g of src.generated) byPath.set(g.localPath, g);
 
   const pipelines = src.derivativeTypes.filter((p) => pipelineIncluded(p, opts.derivs));
+  // Entity filters apply to raw and derivative keys alike; without one no key is read for its entities.
+  const entitiesOf = src.entitiesOf ?? ((_key: string, rel: string) => keyEntities(rel, 'bids'));
+  const keep = (o: ObjectInfo, rel: string | undefined): rel is string => {
+    if (rel === undefined || isFolderMarker(o) || !opts.keepSubjectPath(rel, o.key)) return false;
+    if (opts.entityFilters.size === 0) return true;
+    const e = entitiesOf(o.key, rel);
+    return e !== undefined && entitiesKept(e, opts.entityFilters);
+  };
   for (const s of subjects) {
-    for (const o of s.raw) {
-      const rel = relativeKey(o.key, src.prefix);
-      if (rel !== undefined && !isFolderMarker(o) && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
-    }
+    for (const o of s.raw) if (keep(o, relativeKey(o.key, src.prefix))) add(entryFor(o, src.prefix));
     for (const p of pipelines) {
-      for (const o of s.derivatives[p] ?? []) {
-        const rel = relativeKey(o.key, src.prefix);
-        if (rel !== undefined && !isFolderMarker(o) && opts.keepSubjectPath(rel, o.key)) add(entryFor(o, src.prefix));
-      }
+      for (const o of s.derivatives[p] ?? []) if (keep(o, relativeKey(o.key, src.prefix))) add(entryFor(o, src.prefix));
     }
   }
   if (scope === 'study') {
     for (const o of src.topLevelFiles) {
       const rel = relativeKey(o.key, src.prefix);
-      if (rel !== undefined && topLevelIncluded(rel, opts.modalityAgnostic)) add(entryFor(o, src.prefix));
+      if (rel !== undefined && topLevelTaken(rel, opts)) add(entryFor(o, src.prefix));
     }
     if (opts.derivsDatasetDescription) {
       for (const o of src.pipelineFiles) {

@@ -243,3 +243,90 @@ describe('describePipeline', () => {
     expect(describePipeline('nonsense')).toEqual({});
   });
 });
+
+describe('file choices by BIDS entity', () => {
+  const index = buildStudyIndex(BIDS, { flavour: 'bids' });
+  const paths = (subjects: string[], opts = {}, scope?: 'study' | 'subject') => index.plan(subjects, opts, scope).entries.map((e) => e.localPath);
+  const counts = (list: { value: string; files: number; bytes: number }[]) => list.map((c) => [c.value, c.files, c.bytes]);
+
+  it('without an entity filter plans exactly as before', () => {
+    for (const opts of [{}, { includeDerivs: true }, { includeDerivs: 'afq', suffix: '.nii.gz' }, { includeModalityAgnostic: true }]) {
+      expect(paths(['sub-01', 'sub-02'], { ...opts, entities: {} })).toEqual(paths(['sub-01', 'sub-02'], opts));
+      expect(paths(['sub-01', 'sub-02'], { ...opts, entities: { datatype: [], session: [] } })).toEqual(paths(['sub-01', 'sub-02'], opts));
+    }
+  });
+
+  it('keeps the subject files whose entities are ticked, raw and derivative alike', () => {
+    expect(paths(['sub-01', 'sub-02'], { entities: { datatype: ['anat'], session: ['1'] } }, 'subject')).toEqual([
+      'sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz',
+      'sub-02/ses-1/anat/sub-02_ses-1_T1w.nii.gz',
+    ]);
+    expect(paths(['sub-01', 'sub-02'], { includeDerivs: true, entities: { session: ['1'] } }, 'subject')).toEqual([
+      'derivatives/afq/sub-01/ses-1/dwi/sub-01_ses-1_desc-tracts_dwi.trk',
+      'sub-01/ses-1/anat/sub-01_ses-1_T1w.nii.gz',
+      'sub-02/ses-1/anat/sub-02_ses-1_T1w.nii.gz',
+    ]);
+    // '' is "files without the entity": y.csv has no BIDS name, sub-010 has no session.
+    expect(paths(['sub-010', 'sub-02'], { includeDerivs: true, entities: { session: [''] } }, 'subject')).toEqual([
+      'derivatives/afq-extra/sub-02/y.csv',
+      'sub-010/dwi/sub-010_dwi.bval',
+      'sub-010/dwi/sub-010_dwi.nii.gz',
+    ]);
+    expect(paths(['sub-01'], { entities: { task: ['rest'], run: ['2'], acq: ['fast'], suffix: ['bold'] } }, 'subject')).toEqual([
+      'sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz',
+    ]);
+    // Top-level files and pipelines' own files are not subject files: entities leave them alone.
+    expect(paths(['sub-01'], { includeDerivs: 'afq', entities: { datatype: ['func'] } })).toEqual([
+      'dataset_description.json',
+      'derivatives/afq/dataset_description.json',
+      'sub-01/ses-2/func/sub-01_ses-2_task-rest_acq-fast_run-2_bold.nii.gz',
+    ]);
+    // Suffix and globs still apply on top.
+    expect(paths(['sub-010'], { suffix: '.bval', entities: { datatype: ['dwi'] } }, 'subject')).toEqual(['sub-010/dwi/sub-010_dwi.bval']);
+  });
+
+  it('counts files and bytes per value for the chosen subjects; a value counts what ticking it adds', () => {
+    const f = index.facets(['sub-01', 'sub-010']);
+    expect(counts(f.entities.datatype)).toEqual([['anat', 2, 30], ['dwi', 2, 31], ['func', 1, 40]]);
+    expect(counts(f.entities.session)).toEqual([['1', 1, 10], ['2', 2, 60], ['', 2, 31]]);
+    expect(counts(f.entities.suffix)).toEqual([['bold', 1, 40], ['dwi', 2, 31], ['T1w', 2, 30]]);
+    expect(counts(f.entities.task)).toEqual([['rest', 1, 40], ['', 4, 61]]);
+    // Derivatives not included add no value; the pipeline still says what it holds for these subjects.
+    expect(f.pipelines).toEqual([{ name: 'afq', files: 1, bytes: 3 }, { name: 'afq-extra', files: 0, bytes: 0 }]);
+
+    const g = index.facets(['sub-01', 'sub-010'], { entities: { datatype: ['anat'], session: ['2'] } });
+    // Each entity counts under every other entity's ticks, not its own.
+    expect(counts(g.entities.datatype)).toEqual([['anat', 1, 20], ['dwi', 0, 0], ['func', 1, 40]]);
+    expect(counts(g.entities.session)).toEqual([['1', 1, 10], ['2', 1, 20], ['', 0, 0]]);
+    expect(counts(g.entities.suffix)).toEqual([['bold', 0, 0], ['dwi', 0, 0], ['T1w', 1, 20]]);
+    // The ticked values' counts are the plan's subject files.
+    const plan = index.plan(['sub-01', 'sub-010'], { entities: { datatype: ['anat'], session: ['2'] } }, 'subject');
+    expect(plan.entries.map((e) => [e.localPath, e.size])).toEqual([['sub-01/ses-2/anat/sub-01_ses-2_T1w.nii.gz', 20]]);
+  });
+
+  it('counts included derivatives under their entities, and honours suffix and globs', () => {
+    const f = index.facets(['sub-01'], { includeDerivs: ['afq'], includeDerivsExact: true });
+    expect(counts(f.entities.datatype)).toEqual([['anat', 2, 30], ['dwi', 1, 3], ['func', 1, 40]]);
+    const s = index.facets(['sub-01'], { suffix: '.nii.gz', includeDerivs: true });
+    expect(counts(s.entities.datatype)).toEqual([['anat', 2, 30], ['func', 1, 40]]);
+    expect(s.pipelines).toEqual([{ name: 'afq', files: 0, bytes: 0 }, { name: 'afq-extra', files: 0, bytes: 0 }]);
+  });
+
+  it('lists every top-level file with what the choice and the default take', () => {
+    expect(index.facets([]).topLevel.map((t) => [t.name, t.bytes, t.taken, t.byDefault])).toEqual([
+      ['README', 5, false, false],
+      ['dataset_description.json', 50, true, true],
+      ['participants.tsv', 20, false, false],
+    ]);
+    const some = index.facets([], { topLevelFiles: ['participants.tsv', 'README'] });
+    expect(some.topLevel.filter((t) => t.taken).map((t) => t.name)).toEqual(['README', 'participants.tsv']);
+    expect(paths([], { topLevelFiles: ['participants.tsv'] })).toEqual(['participants.tsv']);
+    expect(paths([], { topLevelFiles: [] })).toEqual([]);
+    expect(index.facets(['sub-01'], {}, 'subject').topLevel).toEqual([]);
+  });
+
+  it('refuses entity filters it does not know, as plan does', () => {
+    expect(() => index.facets(['sub-01'], { entities: { echo: ['1'] } as never })).toThrow(/entities accepts/);
+    expect(() => index.plan(['sub-01'], { entities: { session: '1' } as never })).toThrow(/entities.session/);
+  });
+});

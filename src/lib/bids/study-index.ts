@@ -3,13 +3,13 @@
 // "no data" marks, planning and the exports read it; a new choice of subjects or options is planned
 // from it without listing or sorting the keys again.
 import { S3BIDSError } from '../errors/index.ts';
-import type { DownloadOptions, DownloadPlan } from '../plan/index.ts';
+import type { DownloadOptions, DownloadPlan, EntityFacet } from '../plan/index.ts';
 import { joinKey, normalisePrefix, relativeKey, type Flavour } from '../s3/keys.ts';
 import { topLevelFromListing, type TopLevel } from '../s3/top-level.ts';
 import type { ObjectInfo, StudyListing } from '../s3/types.ts';
 import { sortCodePoints } from '../select/compare.ts';
-import { keyEntities, type KeyEntities } from './entities.ts';
-import { pipelineIncluded, resolveOptions } from './filters.ts';
+import { ENTITY_FACETS, facetValue, keyEntities, type KeyEntities } from './entities.ts';
+import { pipelineIncluded, resolveOptions, topLevelTaken } from './filters.ts';
 import { pipelineFiles as pipelineFilesIn, pipelinesIn, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
 import { buildPlan, hbnDatasetDescription } from './planner.ts';
 
@@ -47,6 +47,31 @@ export interface SubjectSummary {
   /** `ses-<label>` folders of the raw data, sorted. */
   sessions: string[];
 }
+
+/** Files and bytes behind one value of a choice. */
+export interface FacetCount {
+  /** The value (`anat`, `T1w`, `1`); '' for files without the entity. */
+  value: string;
+  files: number;
+  bytes: number;
+}
+
+/**
+ * What each file choice would take, for a choice of subjects and options (`StudyIndex.facets`).
+ * A count honours every other choice (derivatives, suffix, globs, the other entities) but not its own
+ * entity's ticks, so a value's count is what ticking it adds; for a ticked value it is what the plan holds.
+ */
+export interface StudyFacets {
+  /** Per entity, every value among the chosen subjects' raw files and included pipelines' files, sorted ('' last). */
+  entities: Record<EntityFacet, FacetCount[]>;
+  /** Per pipeline, the chosen subjects' files in it that pass the suffix, glob and entity choices, ticked or not. */
+  pipelines: { name: string; files: number; bytes: number }[];
+  /** Every top-level file (study scope), with its size and whether the choice and pyAFQ's default take it. */
+  topLevel: { name: string; key: string; bytes: number; taken: boolean; byDefault: boolean }[];
+}
+
+const byValue = (a: FacetCount, b: FacetCount) =>
+  a.value === b.value ? 0 : a.value === '' ? 1 : b.value === '' ? -1 : a.value.localeCompare(b.value, 'en', { numeric: true });
 
 /** What the index is built from: a whole-study listing, or (pyAFQ's way) the top level plus the chosen subjects' keys. */
 export interface IndexParts {
@@ -100,6 +125,8 @@ interface Built {
   sessionCount: number;
   totals: { files: number; bytes: number };
   entities: Map<string, KeyEntities>;
+  /** Each subject key's values for ENTITY_FACETS, in that order, read on first ask. */
+  facetValues: WeakMap<ObjectInfo, readonly string[]>;
 }
 
 const SESSION = /^ses-[A-Za-z0-9]+$/;
@@ -173,6 +200,7 @@ function build(parts: IndexParts, layout: StudyLayout): Built {
     sessionCount,
     totals: { files, bytes },
     entities: new Map(),
+    facetValues: new WeakMap(),
   };
 }
 
@@ -316,6 +344,17 @@ export class StudyIndex {
     return e;
   }
 
+  /** A key's values for ENTITY_FACETS ('' where it has none), read once and kept. */
+  #facetValues(o: ObjectInfo): readonly string[] {
+    let v = this.#b.facetValues.get(o);
+    if (!v) {
+      const e = this.entities(o.key);
+      v = ENTITY_FACETS.map((f) => (e ? facetValue(e, f) : ''));
+      this.#b.facetValues.set(o, v);
+    }
+    return v;
+  }
+
   /** The pipelines `includeDerivs` takes (pyAFQ matches by name part: `afq` also takes `afq-extra`). */
   includedPipelines(includeDerivs: DownloadOptions['includeDerivs']): string[] {
     const { derivs } = resolveOptions({ includeDerivs }, this.flavour);
@@ -339,11 +378,84 @@ export class StudyIndex {
         pipelineFiles: b.pipelineFiles,
         derivativeTypes: b.pipelineNames,
         generated,
+        entitiesOf: (key) => this.entities(key),
       },
       chosen.map((id) => this.keysOf(id)),
       resolveOptions(options, b.layout.flavour),
       scope,
     );
+  }
+
+  /**
+   * Values, files and bytes of each file choice for `subjects` with `options` (see `StudyFacets`). One
+   * pass over the subjects' keys; each key's entities are read once and kept. Throws `InvalidOption` for
+   * bad options, as `plan` does.
+   */
+  facets(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study'): StudyFacets {
+    const b = this.#b;
+    const opts = resolveOptions(options, b.layout.flavour);
+    const n = ENTITY_FACETS.length;
+    const counts = ENTITY_FACETS.map(() => new Map<string, FacetCount>());
+    const chosenAt = ENTITY_FACETS.map((f) => opts.entityFilters.get(f));
+    const tally = (i: number, value: string, size: number, add: boolean) => {
+      const m = counts[i]!;
+      let c = m.get(value);
+      if (!c) m.set(value, (c = { value, files: 0, bytes: 0 }));
+      if (add) {
+        c.files++;
+        c.bytes += size;
+      }
+    };
+    // Keys of pipelines not included are not offered as values; they only count for their pipeline.
+    const pipes = new Map(b.pipelineNames.map((p) => [p, { name: p, files: 0, bytes: 0 }]));
+    const globs = options.include?.length || options.exclude?.length;
+    // Returns whether the key passes every entity filter; counts it under each entity where only that entity's ticks stop it.
+    const visit = (o: ObjectInfo, counted: boolean): boolean => {
+      if (o.key.endsWith('/') && o.size === 0) return false;
+      // The path relative to the study is needed by globs only; the suffix reads the key.
+      if (!opts.keepSubjectPath(globs ? (relativeKey(o.key, b.prefix) ?? '') : '', o.key)) return false;
+      const values = this.#facetValues(o);
+      let failed = 0;
+      let failedAt = -1;
+      for (let i = 0; i < n; i++) {
+        const chosen = chosenAt[i];
+        if (chosen && !chosen.has(values[i]!)) {
+          failed++;
+          failedAt = i;
+        }
+      }
+      if (counted && failed < 2) for (let i = 0; i < n; i++) tally(i, values[i]!, o.size, failed === 0 || failedAt === i);
+      else if (counted) for (let i = 0; i < n; i++) tally(i, values[i]!, o.size, false);
+      return failed === 0;
+    };
+    for (const id of new Set(subjects)) {
+      const d = b.bySubject.get(id);
+      if (!d) continue;
+      for (const o of d.raw) visit(o, true);
+      for (const [p, list] of d.derivatives) {
+        const included = pipelineIncluded(p, opts.derivs);
+        const t = pipes.get(p);
+        for (const o of list) {
+          if (visit(o, included) && t) {
+            t.files++;
+            t.bytes += o.size;
+          }
+        }
+      }
+    }
+    const defaults = resolveOptions({}, b.layout.flavour);
+    const topLevel =
+      scope === 'study'
+        ? b.top.files.flatMap((o) => {
+            const name = relativeKey(o.key, b.prefix);
+            return name === undefined ? [] : [{ name, key: o.key, bytes: o.size, taken: topLevelTaken(name, opts), byDefault: topLevelTaken(name, defaults) }];
+          })
+        : [];
+    return {
+      entities: Object.fromEntries(ENTITY_FACETS.map((f, i) => [f, [...counts[i]!.values()].sort(byValue)])) as Record<EntityFacet, FacetCount[]>,
+      pipelines: [...pipes.values()],
+      topLevel,
+    };
   }
 
   /** A copy whose pipelines carry what their dataset_description.json says (parsed JSON by pipeline name). */

@@ -186,7 +186,22 @@ describe('exports', () => {
     expect(hbn).toContain('include_modality_agnostic=False,');
     expect(hbn).toContain('include_derivs=True,');
     expect(hbn).not.toContain('suffix');
-    const py = spawnSync('python3', ['-c', `import ast,sys; ast.parse(sys.stdin.read())`], { input: bids + hbn, encoding: 'utf8' });
+    // Choices pyAFQ cannot make are said, not dropped silently.
+    const chosen = pyAfqScript({
+      studyId: 'ds',
+      bucket: 'b',
+      s3Prefix: 'ds',
+      subjects: ['sub-01'],
+      directory: 'ds',
+      options: { topLevelFiles: ['README.md', 'participants.tsv'], entities: { datatype: ['anat'], session: [] } },
+    });
+    expect(chosen).toContain('include_modality_agnostic=["README"],');
+    expect(chosen).toContain('participants.tsv cannot be asked for here');
+    expect(chosen).toContain('# pyAFQ has no BIDS entity filters');
+    const none = pyAfqScript({ studyId: 'ds', bucket: 'b', s3Prefix: 'ds', subjects: ['sub-01'], directory: 'ds', options: { topLevelFiles: [], entities: { run: [] } } });
+    expect(none).toContain('include_modality_agnostic=False,');
+    expect(none).not.toContain('entity');
+    const py = spawnSync('python3', ['-c', `import ast,sys; ast.parse(sys.stdin.read())`], { input: bids + hbn + chosen, encoding: 'utf8' });
     expect(py.status, py.stderr).toBe(0);
   });
 });

@@ -29,6 +29,15 @@ function py(v: unknown): string {
 }
 
 const DEFAULT_AGNOSTIC = ['dataset_description.json'];
+/** The top-level names pyAFQ's include_modality_agnostic knows (it takes each with or without an extension). */
+const PYAFQ_AGNOSTIC = ['dataset_description.json', 'CHANGES', 'README', 'LICENSE'];
+
+/** Top-level files chosen by exact name, as pyAFQ's include_modality_agnostic names them; and those it cannot name. */
+function agnosticFor(files: readonly string[]): { names: string[]; missed: string[] } {
+  const names = PYAFQ_AGNOSTIC.filter((n) => files.some((f) => f === n || f.startsWith(`${n}.`)));
+  const missed = files.filter((f) => !PYAFQ_AGNOSTIC.some((n) => f === n || f.startsWith(`${n}.`)));
+  return { names, missed };
+}
 
 /** The pyAFQ call that downloads the same selection. */
 export function pyAfqScript(sel: PyAfqSelection): string {
@@ -36,10 +45,21 @@ export function pyAfqScript(sel: PyAfqSelection): string {
   const hbn = sel.site !== undefined;
   // pyAFQ matched a bare string by characters (its bug); a list gets the substring rule we use.
   const derivs = typeof o.includeDerivs === 'string' ? [o.includeDerivs] : o.includeDerivs ?? false;
-  const agnostic = o.includeModalityAgnostic === 'all' ? true : o.includeModalityAgnostic ?? (hbn ? false : DEFAULT_AGNOSTIC);
+  const byName = o.topLevelFiles ? agnosticFor(o.topLevelFiles) : undefined;
+  const agnostic = byName
+    ? byName.names.length
+      ? byName.names
+      : false
+    : o.includeModalityAgnostic === 'all'
+      ? true
+      : o.includeModalityAgnostic ?? (hbn ? false : DEFAULT_AGNOSTIC);
   const lines = [`from AFQ.data.s3bids import ${hbn ? 'HBNSite' : 'S3BIDSStudy'}`, ''];
   if (sel.endpoint) lines.push(`# pyAFQ reads AWS S3 only; the custom endpoint ${JSON.stringify(sel.endpoint)} cannot be set here.`);
   if (o.includeDerivsExact) lines.push('# pyAFQ matches include_derivs by name part: it also downloads pipelines whose names contain these.');
+  if (byName?.missed.length)
+    lines.push(`# pyAFQ's include_modality_agnostic names only ${PYAFQ_AGNOSTIC.join(', ')} (with any extension): ${byName.missed.join(', ')} cannot be asked for here.`);
+  if (o.entities && Object.values(o.entities).some((v) => v?.length))
+    lines.push('# pyAFQ has no BIDS entity filters (data type, suffix, session, task, run, acquisition): this call downloads more files than the selection.');
   if (o.include?.length || o.exclude?.length) lines.push('# pyAFQ has no glob include/exclude filters: this call downloads more files than the selection.');
   const ctor = hbn
     ? [`    ${py(sel.site)},`]

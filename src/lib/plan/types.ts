@@ -1,3 +1,12 @@
+/** The BIDS entities a choice of files can name (README "Using the app", "What to save"). */
+export type EntityFacet = 'datatype' | 'suffix' | 'session' | 'task' | 'run' | 'acq';
+
+/**
+ * Per entity, the values to keep; an absent or empty list keeps every value. `''` stands for files
+ * without that entity (a `sessions.tsv` has no data type, a study without sessions has no `ses`).
+ */
+export type EntityFilters = { readonly [F in EntityFacet]?: readonly string[] };
+
 /** What to save (pyAFQ's `download` keyword arguments; docs/contract.md, "Engine API" and "Filters"). */
 export interface DownloadOptions {
   /** Top-level non-subject files: all (`true`/'all'), none, or a subset of `MODALITY_AGNOSTIC`. */
@@ -8,6 +17,16 @@ export interface DownloadOptions {
   includeDerivsExact?: boolean;
   /** With derivatives: each included pipeline's `dataset_description.json`. Default true. */
   includeDerivsDatasetDescription?: boolean;
+  /**
+   * Beyond pyAFQ: top-level files by exact name (any of them, `participants.tsv` too). When given it
+   * replaces `includeModalityAgnostic`; an empty list takes none.
+   */
+  topLevelFiles?: readonly string[];
+  /**
+   * Beyond pyAFQ: keep subject raw and derivative keys whose BIDS entities (data type folder, suffix,
+   * `ses`, `task`, `run`, `acq`) are among the values given. No filter keeps every key, as pyAFQ.
+   */
+  entities?: EntityFilters;
   /** Keep subject keys ending with this (pyAFQ's `suffix`). */
   suffix?: string;
   /** Beyond pyAFQ: globs on the path relative to the study (`*`, `**`, `?`, `{a,b}`). */
