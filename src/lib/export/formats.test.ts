@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_CREDENTIALS, startMoto, type Moto } from '#harness/moto.ts';
+import { startRealS3 } from '#harness/real-s3.ts';
 import type { DownloadPlan } from '../plan/index.ts';
 import { createS3Client, listAll, objectUrl } from '../s3/index.ts';
 import type { StudyLocation } from '../s3/location.ts';
@@ -118,5 +119,58 @@ describe('exportText without a listing (no plan, or no client)', () => {
     // The bucket root: no prefix, no doubled slash.
     const { endpoint: _custom, ...onAws } = location;
     expect(wholeStudyExport('aws', { ...onAws, prefix: '' })).toContain(`--no-sign-request --recursive 's3://${BUCKET}/' 'ds9/'`);
+  });
+});
+
+describe('requester pays (docs/real-s3.md, "Requester pays")', () => {
+  const signedEnv = { AWS_ACCESS_KEY_ID: ADMIN_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: ADMIN_CREDENTIALS.secretAccessKey };
+
+  it('the AWS CLI script says --request-payer requester, and really downloads from a requester-pays bucket with it', async () => {
+    const s3 = await startRealS3({ target: moto.endpoint, buckets: { [BUCKET]: { requesterPays: true } } });
+    try {
+      const loc = { ...location, endpoint: s3.endpoint, requesterPays: true };
+      const paying = createS3Client({ endpoint: s3.endpoint, credentials: ADMIN_CREDENTIALS, requesterPays: true });
+      const aws = exportText(request('aws', { location: loc, client: paying }));
+      expect(aws).toContain(`--endpoint-url '${s3.endpoint}' --region 'us-east-1' --request-payer requester --only-show-errors`);
+      expect(aws).toContain('# Requester pays: your AWS account is charged');
+      expect(aws).not.toContain('--no-sign-request');
+      const res = runScript(aws, signedEnv);
+      expect(res.status, res.stderr).toBe(0);
+      for (const r of RELS) expect(readFileSync(join(res.dir, 'ds9', r), 'utf8')).toBe(`body of ${r}`);
+      expect(s3.stats.requesterPayer).toBeGreaterThanOrEqual(RELS.length);
+      // The same script without the flag is refused by the bucket: the flag is what makes it work.
+      const refused = runScript(aws.replaceAll(' --request-payer requester', ''), signedEnv);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toMatch(/403|Forbidden|AccessDenied/);
+      // The whole-prefix copy (no listing in the browser) signs and pays too.
+      const whole = wholeStudyExport('aws', loc);
+      expect(whole).toContain(`aws s3 cp --request-payer requester --endpoint-url '${s3.endpoint}' --recursive`);
+      const wholeRun = runScript(whole, signedEnv);
+      expect(wholeRun.status, wholeRun.stderr).toBe(0);
+      for (const r of RELS) expect(readFileSync(join(wholeRun.dir, 'ds9', r), 'utf8')).toBe(`body of ${r}`);
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  it('s5cmd gets the global --request-payer flag, curl the header and a warning, pyAFQ a comment that it cannot', () => {
+    const paying = createS3Client({ endpoint: moto.endpoint, credentials: ADMIN_CREDENTIALS, requesterPays: true });
+    const loc = { ...location, requesterPays: true };
+    const s5 = exportText(request('s5cmd', { location: loc, client: paying }));
+    expect(s5).toContain(`# Run: s5cmd --endpoint-url '${moto.endpoint}' --request-payer requester run 'this-file.txt'`);
+    expect(wholeStudyExport('s5cmd', loc)).toContain(`# Run: s5cmd --request-payer requester --endpoint-url '${moto.endpoint}' cp`);
+    const curl = exportText(request('curl', { location: loc, client: paying }));
+    expect(curl).toContain(`-H 'x-amz-request-payer: requester' --create-dirs`);
+    expect(curl).toContain('S3 refuses unsigned requests to this bucket');
+    const py = exportText(request('pyafq', { location: loc, client: paying }));
+    expect(py).toContain('# Requester pays: pyAFQ cannot send RequestPayer="requester"');
+    const wholePy = wholeStudyExport('pyafq', loc);
+    expect(wholePy).toContain('# Requester pays: pyAFQ cannot');
+    for (const text of [py, wholePy]) {
+      const parsed = spawnSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: text, encoding: 'utf8' });
+      expect(parsed.status, parsed.stderr).toBe(0);
+    }
+    // Without the option, no format mentions it.
+    for (const format of FORMATS) expect(exportText(request(format)), format).not.toMatch(/request-payer|Requester pays/i);
   });
 });

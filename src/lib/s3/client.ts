@@ -8,6 +8,8 @@ export interface ClientInfo {
   /** Custom endpoint without a trailing slash, or undefined for AWS. */
   endpoint: string | undefined;
   forcePathStyle: boolean;
+  /** Every request says the requester pays (`x-amz-request-payer: requester`). */
+  requesterPays: boolean;
   /** Regions S3 named for buckets (`x-amz-bucket-region`), learned from its answers. */
   bucketRegions: Map<string, string>;
 }
@@ -123,7 +125,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     },
     { step: 'deserialize', name: 's3bidsBucketRegion' },
   );
-  infos.set(client, { anon, region, endpoint, forcePathStyle, bucketRegions });
+  infos.set(client, { anon, region, endpoint, forcePathStyle, requesterPays: opts.requesterPays === true, bucketRegions });
   return client;
 }
 
