@@ -161,6 +161,7 @@ export class AppState {
     if (s.overrides.endpoint) q.endpoint = s.overrides.endpoint;
     if (s.overrides.region) q.region = s.overrides.region;
     if (s.overrides.forcePathStyle !== undefined) q.pathStyle = s.overrides.forcePathStyle;
+    if (s.overrides.requesterPays) q.requesterPays = true;
     if (this.participants.sort) q.sort = this.participants.sort;
     if (sel.seed !== undefined) q.seed = sel.seed;
     return q;
@@ -192,6 +193,7 @@ export class AppState {
         ...(q.endpoint ? { endpoint: q.endpoint } : {}),
         ...(q.region ? { region: q.region } : {}),
         ...(q.pathStyle !== undefined ? { forcePathStyle: q.pathStyle } : {}),
+        ...(q.requesterPays ? { requesterPays: true } : {}),
       });
     }
   }
@@ -208,13 +210,14 @@ export class AppState {
 
   /** The view as it will be once `text` is open with `overrides`. */
   #queryFor(text: string, overrides: LocationOverrides): ViewQuery {
-    const { endpoint: _e, region: _r, pathStyle: _p, ...rest } = this.toQuery();
+    const { endpoint: _e, region: _r, pathStyle: _p, requesterPays: _rp, ...rest } = this.toQuery();
     return {
       ...rest,
       study: text,
       ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
       ...(overrides.region ? { region: overrides.region } : {}),
       ...(overrides.forcePathStyle !== undefined ? { pathStyle: overrides.forcePathStyle } : {}),
+      ...(overrides.requesterPays ? { requesterPays: true } : {}),
     };
   }
 

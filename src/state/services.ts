@@ -61,6 +61,9 @@ export function createServices(opts: { cache?: ListingCache; pickFolder?: () => 
         ...(loc.region ? { region: loc.region } : {}),
         ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
         ...(loc.forcePathStyle !== undefined ? { forcePathStyle: loc.forcePathStyle } : {}),
+        // Requester pays counts only on signed requests: without credentials the bucket refuses, and the
+        // problem offers "Add credentials" (docs/real-s3.md, "Requester pays").
+        ...(loc.requesterPays && credentials ? { requesterPays: true } : {}),
       }),
     async listing(client, loc, req) {
       const o = { cache, ...req };

@@ -47,6 +47,8 @@ export class StudyState {
   problem = $state.raw<Problem | undefined>(undefined);
   /** The region S3 named for the bucket (a bucket in another region still opens; the overview names it). */
   region = $state<string | undefined>(undefined);
+  /** Whether S3 named `region` in an answer (`x-amz-bucket-region`), rather than the location giving it. */
+  regionFromS3 = $state(false);
   /** A problem reading the study's files (the listing worked): often CORS or a private bucket. */
   accessProblem = $state.raw<Problem | undefined>(undefined);
   progress = $state.raw<{ keys: number; requests: number }>({ keys: 0, requests: 0 });
@@ -143,6 +145,7 @@ export class StudyState {
     this.changedSinceCache = false;
     this.#participants.reset();
     this.region = undefined;
+    this.regionFromS3 = false;
     let made: S3Client | undefined;
     try {
       // Credentials belong to the bucket and endpoint they were entered for: a link to any other drops them.
@@ -177,7 +180,6 @@ export class StudyState {
         const r = await fresh;
         if (current()) await this.#adopt(client, loc, r.listing, current);
       }
-      if (current()) this.region = bucketRegion(client, loc.bucket) ?? loc.region;
     } catch (e) {
       if (!current()) return;
       // No readable answer: find out whether S3 answered without CORS or nothing answered at all.
@@ -195,6 +197,9 @@ export class StudyState {
     this.listing = listing;
     this.model = model;
     this.overview = overviewOf(model.index, model.allSubjects);
+    const named = bucketRegion(client, loc.bucket);
+    this.region = named ?? loc.region;
+    this.regionFromS3 = named !== undefined;
     this.pipelines = pipelinesOf(model.index);
     this.status = 'ready';
     mark('ready');

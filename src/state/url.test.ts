@@ -8,6 +8,7 @@ describe('view query in the URL hash', () => {
       endpoint: 'http://127.0.0.1:9000',
       region: 'eu-west-1',
       pathStyle: true,
+      requesterPays: true,
       filters: [
         { column: 'age', kind: 'range', min: 7.5, max: 12 },
         { column: 'sex', kind: 'pick', values: ['F', 'n,a'] },

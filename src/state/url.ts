@@ -14,6 +14,8 @@ export interface ViewQuery {
   endpoint?: string;
   region?: string;
   pathStyle?: boolean;
+  /** The bucket is requester pays (sent only with credentials, which never appear here). */
+  requesterPays?: boolean;
   filters: Filter[];
   sort?: { column: string; dir: SortDirection };
   mode: SelectionMode;
@@ -93,6 +95,7 @@ export function decodeQuery(hash: string): ViewQuery {
   const region = p.get('region');
   if (region) q.region = region;
   if (p.has('pathStyle')) q.pathStyle = p.get('pathStyle') === '1';
+  if (p.get('requesterPays') === '1') q.requesterPays = true;
   const sort = /^(.*):(asc|desc)$/.exec(p.get('sort') ?? '');
   if (sort && sort[1]) q.sort = { column: sort[1], dir: sort[2] as SortDirection };
   q.mode = oneOf(p.get('mode'), ['all', 'hand', 'filter', 'random'] as const, DEFAULT_QUERY.mode);
@@ -126,6 +129,7 @@ export function encodeQuery(q: ViewQuery): string {
   if (q.endpoint) p.set('endpoint', q.endpoint);
   if (q.region) p.set('region', q.region);
   if (q.pathStyle !== undefined) p.set('pathStyle', q.pathStyle ? '1' : '0');
+  if (q.requesterPays) p.set('requesterPays', '1');
   if (q.filters.length) p.set('filters', JSON.stringify(q.filters));
   if (q.sort) p.set('sort', `${q.sort.column}:${q.sort.dir}`);
   if (q.mode !== DEFAULT_QUERY.mode) p.set('mode', q.mode);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { startRealS3, type RealS3 } from '#harness/real-s3.ts';
-import { bucketRegion, createS3Client, explainNoAnswer, isAwsS3Host, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
+import { bucketRegion, createS3Client, explainNoAnswer, getObjectText, isAwsS3Host, isS3BIDSError, listAll, listLevel, listStudy, parseLocation } from '../../src/lib/index.ts';
 import { describeProblem } from '../../src/state/errors.ts';
 import { openStudyModel } from '../../src/state/study-model.ts';
 import { endpointSources } from '../../src/security/csp.ts';
@@ -78,6 +78,24 @@ describe('the true cause, in words (docs/real-s3.md, "A bucket in another region
       expect(bucketRegion(c, 'far-away')).toBe('eu-west-2');
     } finally {
       s3.set('far-away', undefined);
+    }
+  });
+
+  it('follows a 307 TemporaryRedirect with x-amz-bucket-region too, for listings and reads', async () => {
+    await moto.createBucket('far-away-307');
+    await moto.put('far-away-307', 'study/sub-01/anat/sub-01_T1w.nii.gz', 'x');
+    s3.set('far-away-307', { region: 'ap-southeast-2', redirect: 307 });
+    try {
+      s3.resetStats();
+      const c = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      const keys = (await listAll(c, 'far-away-307', 'study/')).map((o) => o.key);
+      expect(keys).toEqual(['study/sub-01/anat/sub-01_T1w.nii.gz']);
+      expect(await getObjectText(c, 'far-away-307', 'study/sub-01/anat/sub-01_T1w.nii.gz')).toBe('x');
+      expect(s3.stats.answered.TemporaryRedirect).toBeGreaterThan(0);
+      expect(s3.stats.signedRegions['ap-southeast-2']).toBeGreaterThan(0);
+      expect(bucketRegion(c, 'far-away-307')).toBe('ap-southeast-2');
+    } finally {
+      s3.set('far-away-307', undefined);
     }
   });
 

@@ -5,7 +5,7 @@ import type { StudyListing } from '../s3/types.ts';
 import { clientInfo, objectUrl } from '../s3/index.ts';
 import type { StudyLocation } from '../s3/location.ts';
 import { exportFileName, studyFolderName } from './folder-name.ts';
-import { pyAfqScript } from './pyafq.ts';
+import { PYAFQ_REQUESTER_PAYS, pyAfqScript } from './pyafq.ts';
 import { s3BatchManifestCsv } from './s3-batch.ts';
 import { wholeSelection } from './selection.ts';
 import { awsCliScript, curlScript, s5cmdRunFile, shellQuote as q } from './shell-scripts.ts';
@@ -34,8 +34,17 @@ export function exportText(r: ExportRequest): string {
   const loc = { ...r.location, studyId: studyFolderName(r.location.studyId) };
   if (!r.plan || !r.client) return wholeStudyExport(r.format, loc);
   const client = r.client;
-  const signed = !clientInfo(client).anon;
-  const target = { ...(loc.endpoint ? { endpoint: loc.endpoint } : {}), ...(loc.region ? { region: loc.region } : {}), directory: loc.studyId, signed, fileName: exportFileName(r.format, loc.studyId) };
+  const info = clientInfo(client);
+  const signed = !info.anon;
+  const requesterPays = info.requesterPays || loc.requesterPays === true;
+  const target = {
+    ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
+    ...(loc.region ? { region: loc.region } : {}),
+    directory: loc.studyId,
+    signed,
+    ...(requesterPays ? { requesterPays } : {}),
+    fileName: exportFileName(r.format, loc.studyId),
+  };
   const plan = wholeSelection(r.plan);
   switch (r.format) {
     case 'aws':
@@ -56,6 +65,7 @@ export function exportText(r: ExportRequest): string {
         ...(loc.site ? { site: loc.site } : {}),
         ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
         anon: !signed,
+        ...(requesterPays ? { requesterPays } : {}),
         directory: loc.studyId,
         ...(r.options ? { options: r.options } : {}),
       });
@@ -65,19 +75,24 @@ export function exportText(r: ExportRequest): string {
 // For when the browser could not list the study (often: the bucket allows no browser access), so there
 // is no plan: a tool that can list it fetches the whole study prefix.
 const NOTE = '# The browser could not list this study, so this copies the whole study prefix.\n';
+const PAYER_NOTE = '# Requester pays: your own AWS credentials sign the requests, and your account is charged for them.\n';
+const PYAFQ_PAYER_NOTE = `${PYAFQ_REQUESTER_PAYS}\n`;
 
 /** Commands for a whole study prefix. */
 export function wholeStudyExport(format: ExportFormat, location: StudyLocation): string {
   const loc = { ...location, studyId: studyFolderName(location.studyId) };
   const src = `s3://${loc.bucket}/${loc.prefix ? loc.prefix + '/' : ''}`;
   const endpoint = loc.endpoint ? ` --endpoint-url ${q(loc.endpoint)}` : '';
+  // A requester-pays bucket refuses unsigned requests: the tools sign with the user's own credentials.
+  const sign = loc.requesterPays ? ' --request-payer requester' : ' --no-sign-request';
+  const payerNote = loc.requesterPays ? PAYER_NOTE : '';
   switch (format) {
     case 'aws':
-      return `#!/usr/bin/env bash\n${NOTE}set -euo pipefail\naws s3 cp --no-sign-request${endpoint} --recursive ${q(src)} ${q(loc.studyId + '/')}\n`;
+      return `#!/usr/bin/env bash\n${NOTE}${payerNote}set -euo pipefail\naws s3 cp${sign}${endpoint} --recursive ${q(src)} ${q(loc.studyId + '/')}\n`;
     case 's5cmd':
-      return `${NOTE}# Run: s5cmd --no-sign-request${endpoint} cp ${q(src + '*')} ${q(loc.studyId + '/')}\n`;
+      return `${NOTE}${payerNote}# Run: s5cmd${sign}${endpoint} cp ${q(src + '*')} ${q(loc.studyId + '/')}\n`;
     case 'pyafq':
-      return `${NOTE}from AFQ.data.s3bids import S3BIDSStudy\n\nstudy = S3BIDSStudy(${JSON.stringify(loc.studyId)}, ${JSON.stringify(loc.bucket)}, ${JSON.stringify(loc.prefix)}, subjects="all", anon=True)\nstudy.download(${JSON.stringify(loc.studyId)})\n`;
+      return `${NOTE}${loc.requesterPays ? PYAFQ_PAYER_NOTE : ''}from AFQ.data.s3bids import S3BIDSStudy\n\nstudy = S3BIDSStudy(${JSON.stringify(loc.studyId)}, ${JSON.stringify(loc.bucket)}, ${JSON.stringify(loc.prefix)}, subjects="all", anon=${loc.requesterPays ? 'False' : 'True'})\nstudy.download(${JSON.stringify(loc.studyId)})\n`;
     default:
       return `${NOTE}# A per-file ${format === 'curl' ? 'curl script' : 'manifest'} needs the listing; use the AWS CLI or s5cmd export instead.\n`;
   }

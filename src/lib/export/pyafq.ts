@@ -16,7 +16,13 @@ export interface PyAfqSelection {
   endpoint?: string;
   directory: string;
   options?: DownloadOptions;
+  /** A requester-pays bucket: pyAFQ has no option for it, so the script says so. */
+  requesterPays?: boolean;
 }
+
+/** pyAFQ's S3BIDSStudy makes its own boto3 client and takes no RequestPayer, so a script can only say so. */
+export const PYAFQ_REQUESTER_PAYS =
+  '# Requester pays: pyAFQ cannot send RequestPayer="requester", so S3 refuses its requests to this bucket. Use the AWS CLI or s5cmd export.';
 
 /** A Python literal: JSON strings, numbers and lists are valid Python; booleans and null are not. */
 function py(v: unknown): string {
@@ -54,6 +60,7 @@ export function pyAfqScript(sel: PyAfqSelection): string {
       ? true
       : o.includeModalityAgnostic ?? (hbn ? false : DEFAULT_AGNOSTIC);
   const lines = [`from AFQ.data.s3bids import ${hbn ? 'HBNSite' : 'S3BIDSStudy'}`, ''];
+  if (sel.requesterPays) lines.push(PYAFQ_REQUESTER_PAYS);
   if (sel.endpoint) lines.push(`# pyAFQ reads AWS S3 only; the custom endpoint ${JSON.stringify(sel.endpoint)} cannot be set here.`);
   if (o.includeDerivsExact) lines.push('# pyAFQ matches include_derivs by name part: it also downloads pipelines whose names contain these.');
   if (byName?.missed.length)

@@ -14,6 +14,11 @@ export interface ExportTarget {
   signed?: boolean;
   /** The name the export is saved under (an s5cmd run file names itself in its `# Run:` line). */
   fileName?: string;
+  /**
+   * A requester-pays bucket: the tools say the requester (the user's AWS account) accepts the charge,
+   * `--request-payer requester` for the AWS CLI and s5cmd (docs/real-s3.md, "Requester pays").
+   */
+  requesterPays?: boolean;
 }
 
 /** Quotes one word for POSIX sh/bash: single quotes, with `'` written as `'\''`. */
@@ -21,7 +26,7 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function header(plan: DownloadPlan, what: string, signed = false): string[] {
+function header(plan: DownloadPlan, what: string, signed = false, requesterPays = false): string[] {
   const n = s3Entries(plan).length;
   const bytes = s3Entries(plan).reduce((a, e) => a + e.size, 0);
   return [
@@ -30,6 +35,7 @@ function header(plan: DownloadPlan, what: string, signed = false): string[] {
     signed
       ? '# Made by s3bids. Signed requests: the tool uses your own AWS credentials (aws configure / environment); none are included here.'
       : '# Made by s3bids. Anonymous (unsigned) requests: no credentials are needed or included.',
+    ...(requesterPays ? ['# Requester pays: your AWS account is charged for the requests and the data transferred.'] : []),
     // No `-e`: one failed file does not stop the others; the failures are listed at the end (footer).
     'set -uo pipefail',
     'failed=()',
@@ -60,6 +66,9 @@ function generatedLines(plan: DownloadPlan, dir: string | undefined): string[] {
 /** `--endpoint-url …` for a custom endpoint, or nothing. */
 const endpointFlags = (endpoint: string | undefined) => (endpoint ? ['--endpoint-url', shellQuote(endpoint)] : []);
 
+/** `--request-payer requester` for a requester-pays bucket (AWS CLI `s3` commands and s5cmd alike), or nothing. */
+const payerFlags = (t: ExportTarget) => (t.requesterPays ? ['--request-payer', 'requester'] : []);
+
 /** A listed object, as the AWS CLI sees it: zero-byte keys ending in `/` are folder markers it skips. */
 export interface ListedObject {
   key: string;
@@ -74,8 +83,13 @@ export interface ListedObject {
  * file. Without a listing every file is its own `aws s3 cp`.
  */
 export function awsCliScript(plan: DownloadPlan, t: ExportTarget = {}, listed?: readonly ListedObject[]): string {
-  const flags = [...(t.signed ? [] : ['--no-sign-request']), ...endpointFlags(t.endpoint), ...(t.region ? ['--region', shellQuote(t.region)] : [])].join(' ');
-  const lines = header(plan, 'AWS CLI copy', t.signed);
+  const flags = [
+    ...(t.signed ? [] : ['--no-sign-request']),
+    ...endpointFlags(t.endpoint),
+    ...(t.region ? ['--region', shellQuote(t.region)] : []),
+    ...payerFlags(t),
+  ].join(' ');
+  const lines = header(plan, 'AWS CLI copy', t.signed, t.requesterPays);
   const entries = s3Entries(plan);
   const root = plan.prefix ? `${plan.prefix}/` : '';
   // Folder → its planned entries a sync can write (the local path is the key's path in the study).
@@ -135,17 +149,24 @@ export function s5cmdRunFile(plan: DownloadPlan, t: ExportTarget = {}): string {
 
 /** The command line that runs an s5cmd run file (anonymously unless the bucket needs signing). */
 export function s5cmdCommand(t: ExportTarget, file: string): string {
-  return ['s5cmd', ...(t.signed ? [] : ['--no-sign-request']), ...endpointFlags(t.endpoint), 'run', shellQuote(file)].join(' ');
+  // s5cmd takes --request-payer as a global flag, before the command.
+  return ['s5cmd', ...(t.signed ? [] : ['--no-sign-request']), ...endpointFlags(t.endpoint), ...payerFlags(t), 'run', shellQuote(file)].join(' ');
 }
 
 /** A curl script over the objects' plain HTTPS URLs (`urlFor` = objectUrl(client, bucket, key)). */
-export function curlScript(plan: DownloadPlan, urlFor: (key: string) => string, t: Pick<ExportTarget, 'directory' | 'signed'> = {}): string {
+export function curlScript(plan: DownloadPlan, urlFor: (key: string) => string, t: Pick<ExportTarget, 'directory' | 'signed' | 'requesterPays'> = {}): string {
   const lines = header(plan, 'curl download');
-  if (t.signed) lines.push('# curl sends unsigned requests: this works only if the objects are public. For a private bucket use the AWS CLI or s5cmd export.');
+  if (t.requesterPays)
+    lines.push(
+      '# Requester pays: S3 refuses unsigned requests to this bucket, and curl sends unsigned ones (the header',
+      '# x-amz-request-payer: requester is sent, but counts only on a signed request). Use the AWS CLI or s5cmd export.',
+    );
+  else if (t.signed) lines.push('# curl sends unsigned requests: this works only if the objects are public. For a private bucket use the AWS CLI or s5cmd export.');
+  const payer = t.requesterPays ? `-H ${shellQuote('x-amz-request-payer: requester')} ` : '';
   // -g: no URL globbing; --retry: transient failures; -f: an HTTP error is a failure, not a saved error page;
   // --path-as-is: a key's `..` or `.` segments are sent as they are, not squashed into another key.
   for (const e of s3Entries(plan))
-    lines.push(orRecord(`curl -fsSLg --path-as-is --retry 5 --create-dirs -o ${shellQuote(joinDir(t.directory, e.localPath))} ${shellQuote(urlFor(e.key))}`, e.key));
+    lines.push(orRecord(`curl -fsSLg --path-as-is --retry 5 ${payer}--create-dirs -o ${shellQuote(joinDir(t.directory, e.localPath))} ${shellQuote(urlFor(e.key))}`, e.key));
   lines.push(...generatedLines(plan, t.directory), ...FOOTER);
   return lines.join('\n') + '\n';
 }

@@ -8,6 +8,8 @@ export interface ClientInfo {
   /** Custom endpoint without a trailing slash, or undefined for AWS. */
   endpoint: string | undefined;
   forcePathStyle: boolean;
+  /** Every request says the requester pays (`x-amz-request-payer: requester`). */
+  requesterPays: boolean;
   /** Regions S3 named for buckets (`x-amz-bucket-region`), learned from its answers. */
   bucketRegions: Map<string, string>;
 }
@@ -85,6 +87,23 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
       { step: 'build', name: 's3bidsRequestPayer' },
     );
   }
+  // A 307 TemporaryRedirect carrying x-amz-bucket-region (a new bucket, or a request that reached S3 where it
+  // does not live yet) is asked again in that region, as the SDK does for 301 (docs/real-s3.md, "A bucket in
+  // another region"). The SDK's own redirect middleware reads the region from the context field below.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        const err = e as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+        const r = err.$response?.headers?.['x-amz-bucket-region'];
+        if (err.$metadata?.httpStatusCode !== 307 || !r) throw e;
+        (context as { __s3RegionRedirect?: string }).__s3RegionRedirect = r;
+        return next(args);
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 's3bidsTemporaryRedirect' },
+  );
   const bucketRegions = new Map<string, string>();
   // Remembers the region S3 names for a bucket, on success and failure alike, for the overview and for
   // plain object URLs.
@@ -106,7 +125,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     },
     { step: 'deserialize', name: 's3bidsBucketRegion' },
   );
-  infos.set(client, { anon, region, endpoint, forcePathStyle, bucketRegions });
+  infos.set(client, { anon, region, endpoint, forcePathStyle, requesterPays: opts.requesterPays === true, bucketRegions });
   return client;
 }
 

@@ -11,6 +11,11 @@ export interface StudyLocation {
   endpoint?: string;
   region?: string;
   forcePathStyle?: boolean;
+  /**
+   * The bucket is requester pays: signed requests say the requester accepts the charge
+   * (`x-amz-request-payer: requester`, docs/real-s3.md "Requester pays"). Anonymous requests cannot.
+   */
+  requesterPays?: boolean;
   /** 'hbn' for the Healthy Brain Network's non-BIDS site layout. */
   flavour: Flavour;
   /** HBN site (`Site-SI` …) when flavour is 'hbn'. */
@@ -24,6 +29,7 @@ export interface LocationOverrides {
   endpoint?: string;
   region?: string;
   forcePathStyle?: boolean;
+  requesterPays?: boolean;
 }
 
 export const HBN_SITES = ['Site-SI', 'Site-RU', 'Site-CBIC', 'Site-CUNY'] as const;
@@ -221,6 +227,7 @@ function applyOverrides(loc: StudyLocation, o: LocationOverrides): StudyLocation
     out.region = region;
   }
   if (o.forcePathStyle !== undefined) out.forcePathStyle = o.forcePathStyle;
+  if (o.requesterPays) out.requesterPays = true;
   return out;
 }
 
