@@ -3,6 +3,7 @@
 // documentation each behaviour follows and what the user sees.
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import { crc32, sha1 } from 'hash-wasm';
 import { listenOnLoopback } from './listen.ts';
 
 export interface BucketBehaviour {
@@ -18,8 +19,13 @@ export interface BucketBehaviour {
   redirect?: 301 | 307;
   /** ETags that are not the MD5 of the body: SSE-KMS, SSE-C (with their headers) or multipart ("…-N"). */
   etag?: 'sse-kms' | 'sse-c' | 'multipart';
-  /** With `x-amz-checksum-mode: ENABLED`, object GETs and HEADs carry `x-amz-checksum-sha256`. */
-  checksum?: boolean;
+  /**
+   * With `x-amz-checksum-mode: ENABLED`, whole-object GETs and HEADs carry the object's checksum:
+   * `x-amz-checksum-sha256` (`true` or `'sha256'`), `-sha1`, `-crc32` or `-crc32c` of the bytes, with
+   * `x-amz-checksum-type: FULL_OBJECT`; `'composite'`: a multipart upload's CRC32 of part checksums
+   * (`…-3`, `COMPOSITE`), which is not a checksum of the bytes. Never on a Range request.
+   */
+  checksum?: boolean | 'sha256' | 'sha1' | 'crc32' | 'crc32c' | 'composite';
   /** 403 AccessDenied unless the request is signed and carries `x-amz-request-payer: requester`. */
   requesterPays?: boolean;
   /**
@@ -61,7 +67,7 @@ export interface RealS3 {
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers':
-    'ETag, Content-Length, Content-Range, Last-Modified, x-amz-bucket-region, x-amz-server-side-encryption, x-amz-checksum-sha256, x-amz-request-charged',
+    'ETag, Content-Length, Content-Range, Last-Modified, x-amz-bucket-region, x-amz-server-side-encryption, x-amz-server-side-encryption-customer-algorithm, x-amz-checksum-sha256, x-amz-checksum-sha1, x-amz-checksum-crc32, x-amz-checksum-crc32c, x-amz-checksum-crc64nvme, x-amz-checksum-type, x-amz-request-charged',
 };
 
 const xmlError = (code: string, message: string, extra = '') =>
@@ -90,6 +96,19 @@ function split(path: string): { bucket: string; key: string } {
 function fakeEtag(md5: string, kind: NonNullable<BucketBehaviour['etag']>): string {
   const h = createHash('sha1').update(`${kind}:${md5}`).digest('hex').slice(0, 32);
   return kind === 'multipart' ? `${h}-3` : h;
+}
+
+/** The checksum headers S3 sends for `body` under a `checksum` behaviour (base64 of the big-endian digest). */
+export async function checksumHeaders(body: Buffer, kind: NonNullable<BucketBehaviour['checksum']>): Promise<Record<string, string>> {
+  const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
+  if (kind === true || kind === 'sha256') return { 'x-amz-checksum-sha256': createHash('sha256').update(body).digest('base64'), 'x-amz-checksum-type': 'FULL_OBJECT' };
+  if (kind === 'sha1') return { 'x-amz-checksum-sha1': b64(await sha1(body)), 'x-amz-checksum-type': 'FULL_OBJECT' };
+  if (kind === 'crc32') return { 'x-amz-checksum-crc32': b64(await crc32(body)), 'x-amz-checksum-type': 'FULL_OBJECT' };
+  if (kind === 'crc32c') return { 'x-amz-checksum-crc32c': b64(await crc32(body, 0x82f63b78)), 'x-amz-checksum-type': 'FULL_OBJECT' };
+  // Three parts' CRC32s, checksummed again: right in form, of no use for the bytes.
+  const third = Math.ceil(body.length / 3);
+  const parts = await Promise.all([0, 1, 2].map((i) => crc32(body.subarray(i * third, (i + 1) * third))));
+  return { 'x-amz-checksum-crc32': `${b64(await crc32(Buffer.from(parts.join(''), 'hex')))}-3`, 'x-amz-checksum-type': 'COMPOSITE' };
 }
 
 export async function startRealS3(opts: { target: string; buckets?: Record<string, BucketBehaviour>; host?: string }): Promise<RealS3> {
@@ -206,9 +225,9 @@ export async function startRealS3(opts: { target: string; buckets?: Record<strin
       }
       const chunks: Buffer[] = [];
       upRes.on('data', (c: Buffer) => chunks.push(c));
-      upRes.on('end', () => {
+      upRes.on('end', async () => {
         let body = Buffer.concat(chunks);
-        if (wantChecksum) out['x-amz-checksum-sha256'] = createHash('sha256').update(body).digest('base64');
+        if (wantChecksum && b.checksum) Object.assign(out, await checksumHeaders(body, b.checksum));
         if (rewriteBody && status === 200) {
           let xml = body.toString('utf8');
           if (rewriteListing) {

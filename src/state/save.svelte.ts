@@ -73,6 +73,31 @@ export function planKey(input: SaveInput): string {
   return JSON.stringify([l.bucket, l.prefix, l.endpoint ?? '', input.subjects, input.options]);
 }
 
+type VerifyMethod = keyof DownloadReport['verifiedBy'];
+
+/** In the order the report names them. */
+const VERIFY_WORDS: [VerifyMethod, string][] = [
+  ['md5', 'by MD5'],
+  ['sha256', 'by SHA-256 checksum'],
+  ['sha1', 'by SHA-1 checksum'],
+  ['crc64nvme', 'by CRC-64/NVME checksum'],
+  ['crc32c', 'by CRC32C checksum'],
+  ['crc32', 'by CRC32 checksum'],
+  ['size', 'by size only: not verifiable by MD5 (multipart or KMS-encrypted) and no checksum from S3'],
+];
+
+/**
+ * How the files saved in a run were checked, in plain words (docs/contract.md, "Overwrite, skip, resume,
+ * verify"), e.g. "1,990 by MD5, 8 by SHA-256 checksum, 2 by size only: not verifiable by MD5 (…)".
+ */
+export function describeVerification(r: DownloadReport): string | undefined {
+  if (r.downloaded === 0) return undefined;
+  const n = (k: number) => k.toLocaleString('en-US');
+  if (!r.verify) return `${r.downloaded === 1 ? 'The saved file was' : `All ${n(r.downloaded)} saved files were`} checked by size only: checksum verification is off.`;
+  const parts = VERIFY_WORDS.filter(([m]) => (r.verifiedBy[m] ?? 0) > 0).map(([m, words]) => `${n(r.verifiedBy[m]!)} ${words}`);
+  return `How the ${r.downloaded === 1 ? 'saved file was' : `${n(r.downloaded)} saved files were`} checked: ${parts.join(', ')}.`;
+}
+
 /** How long the plan waits for the choice to settle (typing a glob, stepping through seeds). */
 const PLAN_DELAY_MS = 120;
 
@@ -99,6 +124,8 @@ export class SaveState {
   /** The plan opened as a tree. */
   readonly tree = new PlanTreeState(() => this.plan);
   problem = $state.raw<Problem | undefined>(undefined);
+  /** How the last run's files were checked, in plain words. */
+  verification = $derived(this.report ? describeVerification(this.report) : undefined);
   /** The model the last plan came from, so the download saves exactly what was shown. */
   #model: S3BIDSStudy | undefined;
   #options: DownloadOptions | undefined;

@@ -297,7 +297,7 @@ describe('credentials stay in memory', () => {
     await page.getByRole('button', { name: 'Export…' }).click();
     const exportsBefore = await readExports(page);
     await page.getByRole('button', { name: 'Close', exact: true }).click();
-    await page.getByLabel('Verify MD5 checksums').check();
+    await page.getByLabel('Verify checksums').check();
     await page.getByRole('button', { name: 'Pick a folder…' }).click();
     await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 20_000 }).toContain('already in the folder');
     await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -5,7 +5,7 @@ export * from './types.ts';
 export { createS3Client, clientInfo, objectUrl, encodeKey, bucketRegion, type ClientInfo } from './client.ts';
 export { explainNoAnswer } from './reach.ts';
 export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';
-export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, type GetOptions } from './object.ts';
+export { getObject, getObjectBytes, getObjectText, headObject, CHECKSUM_ALGORITHMS, type ObjectBody, type GetOptions, type ChecksumAlgorithm } from './object.ts';
 export { assertBucketName } from './bucket-name.ts';
 export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
 export { listStudy, compareKeys, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';

@@ -13,7 +13,20 @@ export interface ObjectBody {
   /** The whole object's size: from Content-Range on a 206, else Content-Length. */
   totalSize: number | undefined;
   etag: string;
+  /**
+   * Checksums S3 keeps for the object (`x-amz-checksum-*`, base64), by algorithm, when asked with
+   * `checksums` and S3 has them; a value ending in `-N` is a composite of N parts, not of the bytes.
+   */
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+  /** `x-amz-server-side-encryption` (`AES256`, `aws:kms`, `aws:kms:dsse`), when the answer named it. */
+  encryption: string | undefined;
+  /** The object is encrypted with the caller's key (SSE-C): its ETag is not an MD5 of the bytes. */
+  customerKey: boolean;
 }
+
+/** The checksums S3 may keep for an object (docs/real-s3.md, "Checksums"). */
+export const CHECKSUM_ALGORITHMS = ['crc64nvme', 'crc32', 'crc32c', 'sha256', 'sha1'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
 
 export interface GetOptions {
   /** First byte to read (inclusive). */
@@ -21,6 +34,28 @@ export interface GetOptions {
   /** Last byte to read (inclusive). */
   end?: number;
   signal?: AbortSignal;
+  /**
+   * Ask for the object's checksums (`x-amz-checksum-mode: ENABLED`). Signed clients only: the header
+   * would make a browser send a CORS preflight, which a public bucket may refuse.
+   */
+  checksums?: boolean;
+}
+
+const SDK_CHECKSUM_FIELDS: Record<ChecksumAlgorithm, string> = {
+  crc64nvme: 'ChecksumCRC64NVME',
+  crc32: 'ChecksumCRC32',
+  crc32c: 'ChecksumCRC32C',
+  sha256: 'ChecksumSHA256',
+  sha1: 'ChecksumSHA1',
+};
+
+function headerChecksums(get: (name: string) => string | null | undefined): ObjectBody['checksums'] {
+  const out: ObjectBody['checksums'] = {};
+  for (const a of CHECKSUM_ALGORITHMS) {
+    const v = get(`x-amz-checksum-${a}`);
+    if (v) out[a] = v;
+  }
+  return out;
 }
 
 function rangeHeader(o: GetOptions): string | undefined {
@@ -67,13 +102,27 @@ export async function getObject(client: S3Client, bucket: string, key: string, o
       contentLength,
       totalSize: res.status === 206 ? totalFromContentRange(res.headers.get('content-range')) : contentLength,
       etag: stripEtag(res.headers.get('etag') ?? ''),
+      checksums: headerChecksums((n) => res.headers.get(n)),
+      encryption: res.headers.get('x-amz-server-side-encryption') ?? undefined,
+      customerKey: res.headers.has('x-amz-server-side-encryption-customer-algorithm'),
     };
   }
   try {
-    const out = await client.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: range } : {}) }),
-      opts.signal ? { abortSignal: opts.signal } : {},
-    );
+    const command = new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: range } : {}) });
+    if (opts.checksums) {
+      // The header, not the SDK's `ChecksumMode: 'ENABLED'`: with that input the SDK checks the body itself
+      // and fails the stream at its end, which the saver could not tell from a broken connection; the
+      // saver checks the bytes itself, across resumed requests too (docs/contract.md, "Overwrite, skip, resume, verify").
+      command.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (request.headers) request.headers['x-amz-checksum-mode'] = 'ENABLED';
+          return next(args);
+        },
+        { step: 'build', name: 's3bidsChecksumMode' },
+      );
+    }
+    const out = await client.send(command, opts.signal ? { abortSignal: opts.signal } : {});
     const body = out.Body as unknown as { transformToWebStream(): ReadableStream<Uint8Array> } | undefined;
     if (!body) throw errorFromStatus(500, { bucket, key });
     const status = out.$metadata.httpStatusCode ?? 200;
@@ -83,6 +132,9 @@ export async function getObject(client: S3Client, bucket: string, key: string, o
       contentLength: out.ContentLength,
       totalSize: status === 206 ? totalFromContentRange(out.ContentRange) : out.ContentLength,
       etag: stripEtag(out.ETag),
+      checksums: headerChecksums((n) => (out as unknown as Record<string, string | undefined>)[SDK_CHECKSUM_FIELDS[n.slice('x-amz-checksum-'.length) as ChecksumAlgorithm]]),
+      encryption: out.ServerSideEncryption,
+      customerKey: out.SSECustomerAlgorithm !== undefined,
     };
   } catch (e) {
     throwIfAborted(opts.signal);

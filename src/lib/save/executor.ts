@@ -21,7 +21,10 @@ export interface ExecuteOptions {
   target: SaveTarget;
   control?: DownloadControl;
   concurrency?: number;
-  /** Check MD5 of single-part ETags. Sizes are always checked. */
+  /**
+   * Check each file's bytes: by a whole-object checksum S3 keeps (asked for with signed clients), else by
+   * MD5 when the ETag is one, else by size only. Sizes are always checked.
+   */
   verify?: boolean;
   /**
    * More clients for the same bucket under other hostnames (e.g. `secondHostClient`): a browser opens
@@ -72,7 +75,18 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     prefix: plan.prefix,
   });
   const progress = new ProgressTracker(opts.control?.onProgress, opts.progressIntervalMs ?? 200);
-  const report: DownloadReport = { downloaded: 0, skipped: 0, failed: [], bytes: 0, aborted: false, entries: [], saved: { files: 0, bytes: 0 }, alreadyThere: { files: 0, bytes: 0 } };
+  const report: DownloadReport = {
+    downloaded: 0,
+    skipped: 0,
+    failed: [],
+    bytes: 0,
+    aborted: false,
+    verify: opts.verify ?? false,
+    verifiedBy: {},
+    entries: [],
+    saved: { files: 0, bytes: 0 },
+    alreadyThere: { files: 0, bytes: 0 },
+  };
   const rows: Row[] = plan.entries.map((e) => ({ localPath: e.localPath, action: e.action, status: 'aborted' as EntryStatus }));
 
   const fail = (i: number, e: PlanEntry, reason: string, status: EntryStatus = 'failed') => {
@@ -153,8 +167,10 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
       progress.skippedActive(e.localPath, e.size);
     } else if (out.status === 'downloaded') {
       rows[i]!.status = 'downloaded';
+      rows[i]!.verifiedBy = out.verifiedBy;
       report.downloaded++;
       saved(e.size);
+      report.verifiedBy[out.verifiedBy] = (report.verifiedBy[out.verifiedBy] ?? 0) + 1;
       progress.end(e.localPath, 'done', e.size);
     } else if (out.status === 'failed') {
       fail(i, e, out.reason);

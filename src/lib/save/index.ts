@@ -10,7 +10,7 @@ export { unsafePathReason } from '../plan/index.ts';
 export { MANIFEST_PATH, PARTIAL_DIR, APP_DIR } from './app-folder.ts';
 export { toSaveTarget } from './target.ts';
 export { directoryHandleTarget } from './directory-handle.ts';
-export { isSinglePartEtag } from './transfer.ts';
+export { isSinglePartEtag, METHOD_NAMES } from './verify.ts';
 export { zipTarget, zipFileTarget, ZIP_LIMIT_BYTES } from './zip.ts';
 export { rememberDirectory, recallDirectory, forgetDirectory, ensureDirectoryAccess, type RecalledDirectory } from './remember.ts';
 export { secondHostClient } from './hosts.ts';

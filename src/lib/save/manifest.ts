@@ -2,7 +2,8 @@
 // by size and ETag, and resume partial ones only when they came from the same object version.
 import type { DownloadOptions } from '../plan/index.ts';
 import { MANIFEST_PATH } from './app-folder.ts';
-import type { SaveTarget } from './types.ts';
+import type { SaveTarget, VerifyMethod } from './types.ts';
+import type { Check } from './verify.ts';
 
 /** What the study looked like when it was saved. Never holds credentials. */
 export interface ManifestMeta {
@@ -27,6 +28,8 @@ export interface ManifestFile {
   lastModified?: string;
   localPath: string;
   savedAt: string;
+  /** How the bytes were checked when saved (absent in manifests written before this was kept). */
+  verifiedBy?: VerifyMethod;
   /** Set when the file was edited through the app after saving (the inspector's sidecar editor): a later save keeps it. */
   editedAt?: string;
 }
@@ -36,6 +39,8 @@ export interface ManifestPartial {
   key: string;
   etag: string;
   size: number;
+  /** What the whole file must check out as, learned from the first GET (a resumed GET carries no checksum). */
+  check?: Check;
 }
 
 export interface Manifest {
@@ -135,7 +140,7 @@ export class FolderManifest {
 
   /** A partial file was started for `localPath` from this object version. */
   recordPartial(localPath: string, from: ManifestPartial): void {
-    this.#data.partial[localPath] = { key: from.key, etag: from.etag, size: from.size };
+    this.#data.partial[localPath] = { key: from.key, etag: from.etag, size: from.size, ...(from.check ? { check: { ...from.check } } : {}) };
     if (from.size >= RECORD_AT_ONCE_BYTES) void this.flush();
     else this.flushSoon();
   }
@@ -156,6 +161,7 @@ export class FolderManifest {
       ...(file.lastModified ? { lastModified: file.lastModified } : {}),
       localPath: file.localPath,
       savedAt: new Date().toISOString(),
+      ...(file.verifiedBy ? { verifiedBy: file.verifiedBy } : {}),
     };
     this.flushSoon();
   }

@@ -178,7 +178,6 @@ describe('faults are retried', () => {
     ['reset-mid-body', 2],
     ['short-body', 3],
     ['stall', 4],
-    ['corrupt', 0],
   ])('%s on the first two requests of a file', async (mode, i) => {
     const dir = tempDir();
     const plan = await makePlan();
@@ -189,6 +188,18 @@ describe('faults are retried', () => {
     expect(report.failed).toEqual([]);
     expectAllSaved(dir);
     expect(proxy.stats.perKey.get(key)!.requests).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a corrupted body is fetched afresh once, and then saved whole', async () => {
+    const dir = tempDir();
+    const plan = await makePlan();
+    const key = `${PREFIX}/${rel(0)}`;
+    let hits = 0;
+    proxy.setFault((req) => (req.method === 'GET' && req.key === key && hits++ < 1 ? 'corrupt' : undefined));
+    const report = await run(dir, plan, { verify: true });
+    expect(report.failed).toEqual([]);
+    expectAllSaved(dir);
+    expect(proxy.stats.perKey.get(key)!.requests).toBe(2);
   });
 
   it('without verification a corrupted body is saved as is (the check above is what caught it)', async () => {

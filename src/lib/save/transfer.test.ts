@@ -97,7 +97,7 @@ describe('transferFile', () => {
     const ctx = context(dir);
     leavePartial(dir, e, 250_000);
     ctx.manifest.recordPartial(e.localPath, { key: e.key, etag: e.etag, size: e.size });
-    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded' });
+    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded', verifiedBy: 'md5' });
     expect(stats(e).ranges).toEqual(['bytes=250000-']);
     expect(stats(e).bytes).toBe(SIZE - 250_000);
     expectSaved(dir, e, ctx);
@@ -109,7 +109,7 @@ describe('transferFile', () => {
     const ctx = context(dir);
     leavePartial(dir, e, 250_000);
     ctx.manifest.recordPartial(e.localPath, { key: e.key, etag: 'f'.repeat(32), size: e.size });
-    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded' });
+    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded', verifiedBy: 'md5' });
     expect(stats(e).ranges).toEqual([]);
     expect(stats(e).bytes).toBe(SIZE);
     expectSaved(dir, e, ctx);
@@ -120,7 +120,7 @@ describe('transferFile', () => {
     const e = await entry('no-record');
     const ctx = context(dir);
     leavePartial(dir, e, 250_000);
-    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded' });
+    expect(await transferFile(ctx, e, false)).toEqual({ status: 'downloaded', verifiedBy: 'md5' });
     expect(stats(e).ranges).toEqual([]);
     expectSaved(dir, e, ctx);
   });

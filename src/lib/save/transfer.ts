@@ -1,6 +1,6 @@
 // One file, from S3 into `.s3bids/partial/` and then into place: streamed, resumed, retried, verified.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createMD5, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 import type { PlanEntry } from '../plan/index.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
 import { getObject, networkError } from '../s3/index.ts';
@@ -9,7 +9,10 @@ import type { FolderManifest } from './manifest.ts';
 import { partialPath } from './app-folder.ts';
 import type { ProgressTracker } from './progress.ts';
 import { fileWriteError, folderFailure, isStorageError, streamError, type FolderFailure } from './storage-errors.ts';
-import type { SaveTarget } from './types.ts';
+import type { SaveTarget, VerifyMethod } from './types.ts';
+import { METHOD_NAMES, chooseCheck, createHasher, digestOf, etagIsNotMd5, isSinglePartEtag, type Check } from './verify.ts';
+
+export { isSinglePartEtag } from './verify.ts';
 
 export interface TransferContext {
   client: S3Client;
@@ -27,7 +30,7 @@ export interface TransferContext {
 
 /** `folder`: the failure was the folder's, not the file's (full, no longer writable, gone): later files would fail too. */
 export type TransferOutcome =
-  | { status: 'downloaded' }
+  | { status: 'downloaded'; verifiedBy: VerifyMethod }
   | { status: 'skipped' }
   | { status: 'aborted' }
   | { status: 'failed'; reason: string; folder?: FolderFailure };
@@ -36,8 +39,6 @@ type S3Entry = PlanEntry & { key: string };
 
 /** Interrupted-but-progressing attempts allowed per counted retry. */
 export const MAX_ATTEMPTS_FACTOR = 8;
-
-export const isSinglePartEtag = (etag: string) => /^[0-9a-f]{32}$/i.test(etag);
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
@@ -72,13 +73,23 @@ async function hashExisting(target: SaveTarget, path: string, hasher: IHasher): 
 const changed = (bucket: string, e: S3Entry) =>
   new S3BIDSError('Integrity', `s3://${bucket}/${e.key} changed on S3 since it was listed. Refresh the study and save again.`, { retryable: false });
 
+/** A complete body that did not check out (hash or size): why, in words. */
+interface Mismatch {
+  mismatch: string;
+}
+
+type AttemptResult = { done: VerifyMethod } | Mismatch | 'skipped' | 'aborted' | 'again';
+
 /**
  * Saves one entry, retrying what can be retried. Never throws. With `skipComplete`, a final file
- * already complete (size, and ETag when the manifest knows it) is left alone.
+ * already complete (size, and ETag when the manifest knows it) is left alone. A complete body that
+ * does not check out is fetched afresh once; a second one fails the file (docs/contract.md,
+ * "Overwrite, skip, resume, verify"): downloading it again would bring the same bytes.
  */
 export async function transferFile(ctx: TransferContext, entry: S3Entry, skipComplete: boolean): Promise<TransferOutcome> {
   let failures = 0;
   let attempts = 0;
+  let mismatches = 0;
   let checkFinal = skipComplete;
   for (;;) {
     if (ctx.signal?.aborted) return { status: 'aborted' };
@@ -87,8 +98,13 @@ export async function transferFile(ctx: TransferContext, entry: S3Entry, skipCom
       const r = await attempt(ctx, entry, () => (progressed = true), checkFinal);
       checkFinal = false;
       if (r === 'skipped') return { status: 'skipped' };
-      if (r === 'done') return { status: 'downloaded' };
       if (r === 'aborted') return { status: 'aborted' };
+      if (typeof r === 'object' && 'done' in r) return { status: 'downloaded', verifiedBy: r.done };
+      if (typeof r === 'object') {
+        if (++mismatches > 1)
+          return { status: 'failed', reason: `${r.mismatch}; a fresh download came out wrong too, so the copy on S3 or something on the way is damaged. Not saved.` };
+        continue; // one fresh download (the partial file is gone)
+      }
       continue; // 'again': start over at once (the partial file was dropped for a good reason)
     } catch (e) {
       if (ctx.signal?.aborted) return { status: 'aborted' };
@@ -116,7 +132,19 @@ async function dropPartial(ctx: TransferContext, entry: S3Entry, part: string) {
   ctx.progress.set(entry.localPath, 0);
 }
 
-async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<'done' | 'skipped' | 'aborted' | 'again'> {
+/** The check of one attempt: chosen from the first GET's answer, or recorded with a resumed partial file. */
+interface Verifier {
+  check: Check | undefined;
+  hasher: IHasher | undefined;
+}
+
+/** The check a partial file was started with; records from before checks were kept: MD5 when the ETag is one. */
+function resumedCheck(entry: S3Entry, recorded: Check | undefined): Check {
+  if (recorded) return recorded;
+  return isSinglePartEtag(entry.etag) ? { method: 'md5', expected: entry.etag.toLowerCase() } : { method: 'size' };
+}
+
+async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void, checkFinal: boolean): Promise<AttemptResult> {
   const { target, manifest, progress } = ctx;
   const part = partialPath(entry.localPath);
   const rec = manifest.partial(entry.localPath);
@@ -134,17 +162,23 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     have = 0;
   }
   progress.set(entry.localPath, have);
-  const hasher = ctx.verify && isSinglePartEtag(entry.etag) ? await createMD5() : undefined;
-  if (hasher && have > 0 && !(await hashExisting(target, part, hasher))) {
-    await dropPartial(ctx, entry, part);
-    have = 0;
-    hasher.init();
+  // A fresh download learns its check from S3's answer (fetchInto); a resumed one continues the recorded one.
+  const v: Verifier = { check: undefined, hasher: undefined };
+  if (ctx.verify && have > 0) {
+    v.check = resumedCheck(entry, rec?.check);
+    v.hasher = await createHasher(v.check.method);
+    if (v.hasher && !(await hashExisting(target, part, v.hasher))) {
+      await dropPartial(ctx, entry, part);
+      have = 0;
+      v.check = undefined;
+      v.hasher = undefined;
+    }
   }
 
   // Bytes in the partial file: what was there plus what the closed writer took (no second stat).
   let size = have;
   if (have < entry.size || entry.size === 0) {
-    const r = await fetchInto(ctx, entry, part, have, hasher, onBytes);
+    const r = await fetchInto(ctx, entry, part, have, v, onBytes);
     if (typeof r !== 'number') return r;
     size = r;
   }
@@ -153,13 +187,14 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     throw new S3BIDSError('Network', `The download of "${entry.localPath}" ended early (${size} of ${entry.size} bytes).`, { retryable: true });
   if (size > entry.size) {
     await dropPartial(ctx, entry, part);
-    throw new S3BIDSError('Integrity', `"${entry.localPath}" came out larger than listed; starting it again.`, { retryable: true });
+    return { mismatch: `"${entry.localPath}" came out larger than listed (${size} bytes, S3 lists ${entry.size})` };
   }
-  if (hasher) {
-    const md5 = hasher.digest('hex');
-    if (md5 !== entry.etag.toLowerCase()) {
+  const method = v.check?.method ?? 'size';
+  if (v.hasher && v.check) {
+    const got = digestOf(v.check.method, v.hasher);
+    if (got !== v.check.expected) {
       await dropPartial(ctx, entry, part);
-      throw new S3BIDSError('Integrity', `"${entry.localPath}" failed its MD5 check (got ${md5}, S3 says ${entry.etag}).`, { retryable: true });
+      return { mismatch: `"${entry.localPath}" failed its ${METHOD_NAMES[v.check.method]} check (got ${got}, S3 says ${v.check.expected})` };
     }
   }
   await target.move(part, entry.localPath);
@@ -170,17 +205,18 @@ async function attempt(ctx: TransferContext, entry: S3Entry, onBytes: () => void
     etag: entry.etag,
     ...(entry.lastModified ? { lastModified: entry.lastModified } : {}),
     localPath: entry.localPath,
+    verifiedBy: method,
   });
-  return 'done';
+  return { done: method };
 }
 
-/** One HTTP request: the body streams through a byte counter (and MD5) into the partial file; resolves with its size. */
+/** One HTTP request: the body streams through a byte counter (and the check's hash) into the partial file; resolves with its size. */
 async function fetchInto(
   ctx: TransferContext,
   entry: S3Entry,
   part: string,
   have: number,
-  hasher: IHasher | undefined,
+  v: Verifier,
   onBytes: () => void,
 ): Promise<number | 'aborted' | 'again'> {
   const { target, progress } = ctx;
@@ -201,7 +237,8 @@ async function fetchInto(
   try {
     let res;
     try {
-      res = await getObject(ctx.client, ctx.bucket, entry.key, { ...(have > 0 ? { start: have } : {}), signal: ctl.signal });
+      // S3 gives checksums only for whole objects; a resumed request continues the recorded check.
+      res = await getObject(ctx.client, ctx.bucket, entry.key, { ...(have > 0 ? { start: have } : {}), checksums: ctx.verify && have === 0, signal: ctl.signal });
     } catch (e) {
       if (ctx.signal?.aborted) return 'aborted';
       if (stalled) throw stallError();
@@ -222,8 +259,17 @@ async function fetchInto(
       await dropPartial(ctx, entry, part);
       throw changed(ctx.bucket, entry);
     }
+    if (ctx.verify && have === 0) {
+      v.check = chooseCheck(res, entry.etag);
+      v.hasher = await createHasher(v.check.method);
+    } else if (v.check?.method === 'md5' && etagIsNotMd5(res)) {
+      // A partial file recorded before checks were kept, of an object whose ETag turns out not to be an MD5.
+      v.check = { method: 'size' };
+      v.hasher = undefined;
+    }
     // Where the partial file's bytes come from (a big one is written down at once, for resuming after a crash).
-    if (have === 0) ctx.manifest.recordPartial(entry.localPath, { key: entry.key, etag: entry.etag, size: entry.size });
+    if (have === 0)
+      ctx.manifest.recordPartial(entry.localPath, { key: entry.key, etag: entry.etag, size: entry.size, ...(v.check ? { check: v.check } : {}) });
     const writable = await target.openWrite(part, { append: have > 0 });
     let got = have;
     const counter = new TransformStream<Uint8Array, Uint8Array>({
@@ -232,7 +278,7 @@ async function fetchInto(
         got += chunk.byteLength;
         progress.received(chunk.byteLength);
         progress.set(entry.localPath, got);
-        hasher?.update(chunk);
+        v.hasher?.update(chunk);
         onBytes();
         c.enqueue(chunk);
       },

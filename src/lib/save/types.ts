@@ -51,6 +51,13 @@ export interface DownloadControl {
   signal?: AbortSignal;
 }
 
+/**
+ * How a downloaded file was checked beyond its size: MD5 against a plain ETag, or a whole-object checksum
+ * S3 keeps; `size` when neither was possible (multipart, SSE-KMS or SSE-C ETags and no checksum) or
+ * verification was off (docs/contract.md, "Overwrite, skip, resume, verify").
+ */
+export type VerifyMethod = 'md5' | 'sha256' | 'sha1' | 'crc64nvme' | 'crc32c' | 'crc32' | 'size';
+
 export type EntryStatus = 'downloaded' | 'skipped' | 'failed' | 'generated' | 'refused' | 'aborted';
 
 export interface DownloadReport {
@@ -61,7 +68,11 @@ export interface DownloadReport {
   aborted: boolean;
   /** Why the run stopped starting files before the end (the folder filled up, lost access, or vanished). */
   stopped?: string;
-  entries: { localPath: string; action: string; status: EntryStatus }[];
+  /** Whether checksums were asked for (the `verify` option); without it every file is checked by size only. */
+  verify: boolean;
+  /** Files downloaded in this run, by how they were checked. */
+  verifiedBy: Partial<Record<VerifyMethod, number>>;
+  entries: { localPath: string; action: string; status: EntryStatus; verifiedBy?: VerifyMethod }[];
   /**
    * Files written by this run (downloaded and generated) and their planned sizes. With `alreadyThere`
    * and the failed ones this adds up to the plan's total; `bytes` is what came over the network, less
