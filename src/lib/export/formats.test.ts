@@ -141,7 +141,7 @@ describe('requester pays (docs/real-s3.md, "Requester pays")', () => {
     const paying = createS3Client({ endpoint: moto.endpoint, credentials: ADMIN_CREDENTIALS, requesterPays: true });
     const loc = { ...location, requesterPays: true };
     const s5 = exportText(request('s5cmd', { location: loc, client: paying }));
-    expect(s5).toContain(`# Run: s5cmd --endpoint-url '${moto.endpoint}' --request-payer requester run 'this-file.txt'`);
+    expect(s5).toContain(`# Run: s5cmd --endpoint-url '${moto.endpoint}' --request-payer requester run 's3bids-ds9.s5cmd'`);
     expect(wholeStudyExport('s5cmd', loc)).toContain(`# Run: s5cmd --request-payer requester --endpoint-url '${moto.endpoint}' cp`);
     const curl = exportText(request('curl', { location: loc, client: paying }));
     expect(curl).toContain(`-H 'x-amz-request-payer: requester' --create-dirs`);
