@@ -24,6 +24,8 @@ export {
   objectUrl,
   bucketRegion,
   explainNoAnswer,
+  AWS_REGIONS,
+  awsHostSources,
   type ClientInfo,
   type ObjectInfo,
   type Credentials,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { AWS_S3_SOURCES, BASELINE_POLICY, connectPolicy, covers, endpointSources, sourcesForLocation, sourcesForQuery } from './csp.ts';
 import { ConnectGuard } from './startup.ts';
+import { isAwsS3Host } from '../lib/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -89,10 +90,24 @@ describe('connect-src for this page load', () => {
     expect(sourcesForQuery(views[1]!)).toEqual(['https://ceph.example:7480', 'https://*.ceph.example:7480']);
   });
 
+  it("allows exactly S3's hostnames, never every *.amazonaws.com host", () => {
+    expect(AWS_S3_SOURCES).toContain('https://s3.amazonaws.com');
+    expect(AWS_S3_SOURCES).toContain('https://*.s3.amazonaws.com');
+    expect(AWS_S3_SOURCES).toContain('https://s3-external-1.amazonaws.com');
+    expect(AWS_S3_SOURCES).toContain('https://*.s3.us-west-2.amazonaws.com');
+    expect(AWS_S3_SOURCES).toContain('https://s3.dualstack.eu-west-1.amazonaws.com');
+    expect(AWS_S3_SOURCES).not.toContain('https://*.amazonaws.com');
+    // Every source is an S3 host (a `*.` label stands for a bucket).
+    for (const s of AWS_S3_SOURCES) expect(isAwsS3Host(new URL(s.replace('*.', 'bucket.')).hostname), s).toBe(true);
+    // A region newer than the list is allowed for the page load that names it.
+    expect(sourcesForLocation('s3://bucket/study', { region: 'xx-future-9' })).toEqual([
+      'https://s3.xx-future-9.amazonaws.com', 'https://*.s3.xx-future-9.amazonaws.com',
+      'https://s3.dualstack.xx-future-9.amazonaws.com', 'https://*.s3.dualstack.xx-future-9.amazonaws.com',
+    ]);
+  });
+
   it('builds one connect-src of the app, AWS S3 and the endpoints', () => {
-    expect(connectPolicy(['http://127.0.0.1:9000', 'http://127.0.0.1:9000'])).toBe(
-      "connect-src 'self' https://s3.amazonaws.com https://*.amazonaws.com http://127.0.0.1:9000",
-    );
+    expect(connectPolicy(['http://127.0.0.1:9000', 'http://127.0.0.1:9000'])).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} http://127.0.0.1:9000`);
     expect(directives(connectPolicy([])).get('connect-src')).toEqual(["'self'", ...AWS_S3_SOURCES]);
     expect(covers(new Set(['http://a:1']), ['http://a:1'])).toBe(true);
     expect(covers(new Set(['http://a:1']), ['http://a:1', 'http://b:2'])).toBe(false);

@@ -1,5 +1,6 @@
 // Security (README.md, "Security"): the Content-Security-Policy holds in the built app, bucket data renders as text
 // (XSS payloads in keys, TSV and JSON), and credentials leave no trace in storage, the URL, logs or exports.
+import { AWS_S3_SOURCES } from '../../src/security/index.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -140,7 +141,7 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
     const [baseline, connect] = await policies(page);
     expect(baseline).toBe(BASELINE_POLICY);
-    expect(connect).toBe(`connect-src 'self' https://s3.amazonaws.com https://*.amazonaws.com ${moto.endpoint}`);
+    expect(connect).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${moto.endpoint}`);
 
     // The same fetch: blocked under the app's policy, and it works from a page of the same origin without one.
     expect(await tryFetch(page, `${other.origin}/probe`)).toMatch(/^blocked: /);
@@ -178,7 +179,7 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.evaluate('window.__sameLoad === true').catch(() => true), { timeout: 10_000 }).toBe(false);
     await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 30_000 }).toMatch(/\d+ files/);
     expect(decodeURIComponent(page.url())).toContain(`study=${mirror.endpoint}/e2e-csp/demo`);
-    expect((await policies(page))[1]).toBe(`connect-src 'self' https://s3.amazonaws.com https://*.amazonaws.com ${mirror.endpoint}`);
+    expect((await policies(page))[1]).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${mirror.endpoint}`);
     expect(mirror.stats.requests).toBeGreaterThan(0);
     // The previous endpoint is no longer allowed on this load.
     expect(await tryFetch(page, `${moto.endpoint}/e2e-csp?list-type=2`)).toMatch(/^blocked: /);

@@ -7,6 +7,7 @@ export { explainNoAnswer } from './reach.ts';
 export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';
 export { getObject, getObjectBytes, getObjectText, headObject, CHECKSUM_ALGORITHMS, type ObjectBody, type GetOptions, type ChecksumAlgorithm } from './object.ts';
 export { assertBucketName } from './bucket-name.ts';
+export { AWS_REGIONS, awsHostSources } from './aws-hosts.ts';
 export { errorFromStatus, networkError, toS3BIDSError } from './errors.ts';
 export { listStudy, compareKeys, type ListStudyOptions, type ListStudyProgress } from './list-study.ts';
 export { normalisePrefix, joinKey, below, relativeKey, firstSegment, subjectIdOf, belongsTo, asSubjectId, type Flavour } from './keys.ts';
