@@ -34,20 +34,20 @@ const filesDone = (text: string | null) => Number(/(\d+) of \d+ files/.exec(text
 it('cancels a running save without waiting for bodies in flight, keeps what is finished, and resumes to a complete folder', async () => {
   const page = browser.page;
   await page.goto(`${app.url}#study=${encodeURIComponent(`${proxy.endpoint}/e2e-cancel/demo`)}&mode=all&derivs=all&top=all`);
-  await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 60_000 }).toMatch(/\d+ files/);
+  await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 120_000 }).toMatch(/\d+ files/);
   const total = Number(/([\d,]+) files/.exec((await page.getByTestId('plan-summary').textContent())!)![1]!.replace(/,/g, ''));
 
   // Twelve subject files arrive; the rest wait at the proxy, so the save is still running when Cancel is
   // pressed, however fast or slow this machine is.
   proxy.hold({ after: 12, keyPart: 'sub-' });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect.poll(async () => filesDone(await page.getByTestId('progress').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(10);
+  await expect.poll(async () => filesDone(await page.getByTestId('progress').textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(10);
   await proxy.whenHeld(1);
   await page.screenshot({ path: 'test-artifacts/08-saving.png' });
   await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   // The held requests are never answered before this point: the run can only end because Cancel stopped
   // waiting for what was in flight (were it waiting, it would wait for ever).
-  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toContain('Cancelled.');
+  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toContain('Cancelled.');
   proxy.release();
 
   // What finished is kept and recognised; the rest is still to fetch.

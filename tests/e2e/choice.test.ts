@@ -54,7 +54,7 @@ async function openDemo(page: Page) {
   await page.goto('about:blank');
   await page.goto(app.url);
   await openStudy(page, `${moto.endpoint}/${BUCKET}/${PREFIX}`);
-  await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+  await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
   await expect.poll(() => page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
 }
 
@@ -135,10 +135,10 @@ describe('choosing subjects and exporting the choice', () => {
 
     await openStudy(page, `${noCors.endpoint}/e2e-choice-nocors/other`);
     const alert = page.locator('[role="alert"][data-code="NoBrowserAccess"]').first();
-    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => alert.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await alert.getByRole('button', { name: 'Use the script export' }).click();
     const text = page.getByTestId('export-text');
-    await expect.poll(() => text.inputValue(), { timeout: 20_000 }).toContain(`'s3://e2e-choice-nocors/other/'`);
+    await expect.poll(() => text.inputValue(), { timeout: 120_000 }).toContain(`'s3://e2e-choice-nocors/other/'`);
     expect(await text.inputValue()).not.toContain(`s3://${BUCKET}/`);
     expect(await text.inputValue()).not.toContain(PREFIX);
     expect(await text.inputValue()).not.toContain('sub-');

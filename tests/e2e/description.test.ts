@@ -36,7 +36,7 @@ describe("the dataset's own words", () => {
     const desc = JSON.parse(text('dataset_description.json')) as { Name: string; License: string; BIDSVersion: string; Authors: string[]; DatasetType: string };
     await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}`);
     const field = (name: string) => page.locator(`[data-testid="dataset-description"] [data-field="${name}"]`).textContent();
-    await expect.poll(() => field('Name'), { timeout: 30_000 }).toBe(desc.Name);
+    await expect.poll(() => field('Name'), { timeout: 120_000 }).toBe(desc.Name);
     expect(await field('License')).toBe(desc.License);
     expect(await field('BIDSVersion')).toBe(desc.BIDSVersion);
     expect(await field('Authors')).toBe(desc.Authors.join(', '));
@@ -55,5 +55,5 @@ describe("the dataset's own words", () => {
     await page.getByRole('button', { name: 'Copy citation' }).click();
     await expect.poll(() => page.locator('.cite [role=status]').textContent()).toBe('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(citation);
-  }, 60_000);
+  });
 });

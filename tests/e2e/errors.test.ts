@@ -55,7 +55,7 @@ describe('errors are shown in place, in words, with the next step', () => {
     const page = browser.page;
     await open(page, `${moto.endpoint}/no-such-bucket-e2e/study`);
     const alert = alertWith(page, 'NoSuchBucket');
-    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => alert.count(), { timeout: 120_000 }).toBe(1);
     expect(await alert.textContent()).toContain('"no-such-bucket-e2e" does not exist');
     await page.screenshot({ path: `${ARTIFACTS}/10-missing-bucket.png` });
   });
@@ -64,12 +64,12 @@ describe('errors are shown in place, in words, with the next step', () => {
     const page = browser.page;
     await open(page, `${noCors.endpoint}/e2e-nocors/study`);
     const alert = alertWith(page, 'NoBrowserAccess').first();
-    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => alert.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     expect(await alert.textContent()).toContain('does not allow browser access');
     await page.screenshot({ path: `${ARTIFACTS}/11-cors-blocked.png` });
     await alert.getByRole('button', { name: 'Use the script export' }).click();
     const text = page.getByTestId('export-text');
-    await expect.poll(() => text.inputValue(), { timeout: 20_000 }).toContain('--no-sign-request');
+    await expect.poll(() => text.inputValue(), { timeout: 120_000 }).toContain('--no-sign-request');
     expect(await text.inputValue()).toContain(`--endpoint-url '${noCors.endpoint}'`);
     expect(await text.inputValue()).toContain(`'s3://e2e-nocors/study/'`);
     await page.screenshot({ path: `${ARTIFACTS}/12-export.png` });
@@ -80,16 +80,16 @@ describe('errors are shown in place, in words, with the next step', () => {
     const page = browser.page;
     await open(page, `${s3like.endpoint}/e2e-private/study`);
     const alert = alertWith(page, 'AccessDenied').first();
-    await expect.poll(() => alert.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => alert.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/13-access-denied.png` });
     await alert.getByRole('button', { name: 'Add credentials' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('accessKeyId');
     await page.locator('input[name="accessKeyId"]').fill('testing');
     await page.locator('input[name="secretAccessKey"]').fill('testing');
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(BIDS_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(BIDS_SUBJECTS.length));
     // participants.tsv read with the credentials: its columns (age…) appear, and no refusal remains.
-    await expect.poll(() => page.locator('.card[data-column="age"]').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.locator('.card[data-column="age"]').count(), { timeout: 120_000 }).toBe(1);
     expect(await alertWith(page, 'AccessDenied').count()).toBe(0);
     // Credentials stay in memory: not in the URL, nor in the page's storage.
     expect(page.url()).not.toContain('testing');

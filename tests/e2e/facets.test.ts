@@ -45,7 +45,7 @@ async function exportedKeys(page: Page): Promise<string[]> {
   await page.getByRole('button', { name: 'Export…' }).click();
   await page.getByLabel('Format').selectOption('batch');
   const text = page.getByTestId('export-text');
-  await expect.poll(() => text.inputValue(), { timeout: 20_000 }).toContain(`${BUCKET},`);
+  await expect.poll(() => text.inputValue(), { timeout: 120_000 }).toContain(`${BUCKET},`);
   const keys = (await text.inputValue())
     .trim()
     .split('\n')
@@ -58,7 +58,7 @@ describe('file choices by BIDS entity', () => {
   it('datatype=anat + session=1 in the page: the plan and the export are exactly those files; the ticks survive a reload', async () => {
     const page = browser.page;
     await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&mode=all`);
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     await expect.poll(async () => (await chosen(page)).length).toBeGreaterThan(0);
     const ids = await chosen(page);
 
@@ -93,7 +93,7 @@ describe('file choices by BIDS entity', () => {
     await expect.poll(() => page.url()).toContain('e.datatype=anat');
     expect(page.url()).toContain('e.session=1');
     await page.reload();
-    await expect.poll(() => entity(page, 'session', '1').isChecked(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => entity(page, 'session', '1').isChecked(), { timeout: 120_000 }).toBe(true);
     expect(await entity(page, 'datatype', 'anat').isChecked()).toBe(true);
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${expected.length} files`);
 
@@ -107,7 +107,7 @@ describe('file choices by BIDS entity', () => {
     const page = browser.page;
     await page.goto('about:blank');
     await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&mode=all&e.datatype=anat`);
-    await expect.poll(() => entity(page, 'datatype', 'anat').isChecked(), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => entity(page, 'datatype', 'anat').isChecked(), { timeout: 120_000 }).toBe(true);
     const ids = await chosen(page);
 
     const suffix = page.locator('input[name="suffix"]');
@@ -155,7 +155,7 @@ describe('the file choices on every screen', () => {
           // Every part of the panel open: entity ticks, pipelines, every top-level file, Advanced.
           const view = `&mode=all&e.datatype=anat&e.session=1&derivs=some&pipelines=afq&top=some&topNames=participants.tsv&suffix=.nii.gz`;
           await b.page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}${view}`);
-          await expect.poll(() => entity(b.page, 'session', '1').isChecked(), { timeout: 30_000 }).toBe(true);
+          await expect.poll(() => entity(b.page, 'session', '1').isChecked(), { timeout: 120_000 }).toBe(true);
           await expect.poll(() => b.page.locator('input[name="top-name"]').count()).toBeGreaterThan(3);
           expect(await b.page.locator('input[name="suffix"]').isVisible()).toBe(true);
           const w = await b.page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
@@ -167,6 +167,6 @@ describe('the file choices on every screen', () => {
           await b.close();
         }
       }
-    }, 120_000);
+    });
   }
 });

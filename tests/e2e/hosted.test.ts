@@ -45,5 +45,5 @@ describe('the hosted build', () => {
     expect(failed).toEqual([]);
     expect(consoleErrors).toEqual([]);
     expect(browser.pageErrors).toEqual([]);
-  }, 60_000);
+  });
 });

@@ -51,7 +51,7 @@ describe('the app, as a researcher uses it', () => {
     await shot(page, '01-picker');
 
     await openStudy(page, `${moto.endpoint}/${BUCKET}/${PREFIX}`);
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     expect(await page.getByTestId('count-files').textContent()).toBe(String(files.length));
     await expect.poll(() => page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
     await shot(page, '02-overview');
@@ -95,13 +95,13 @@ describe('the app, as a researcher uses it', () => {
     await page.getByRole('button', { name: 'Pick a folder…' }).click();
     await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain('0 already in the folder');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toMatch(/Done\.|failed/);
+    await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toMatch(/Done\.|failed/);
     const firstRun = (await page.getByTestId('report').textContent()) ?? '';
     if (!firstRun.includes('Done.')) {
       // Resume must finish what the first run could not; the first run's failures still fail the test below.
       await shot(page, '04-first-run-failures');
       await page.getByRole('button', { name: 'Resume', exact: true }).click();
-      await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toContain('Done.');
+      await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toContain('Done.');
     }
     await shot(page, '04-saved');
     const tree = await readOpfsTree(page, 'picked');
@@ -121,7 +121,7 @@ describe('the app, as a researcher uses it', () => {
     expect(url).not.toMatch(/secret|accessKey/i);
     await page.goto('about:blank');
     await page.goto(url);
-    await expect.poll(() => page.getByTestId('selected-ids').textContent(), { timeout: 30_000 }).toBe(expected.join(', '));
+    await expect.poll(() => page.getByTestId('selected-ids').textContent(), { timeout: 120_000 }).toBe(expected.join(', '));
     expect(await page.getByLabel('Seed').inputValue()).toBe('42');
     expect(await page.locator('.card[data-column="sex"] input[value="F"]').isChecked()).toBe(true);
     expect(await page.locator('input[name="pipeline"][value="dmriprep"]').isChecked()).toBe(true);
@@ -136,7 +136,7 @@ describe('the app, as a researcher uses it', () => {
     await page.getByLabel('Find an image or sidecar').fill('T1w.nii.gz');
     await page.locator('.inspect .link').first().click();
     const t1 = DEMO_PLAN.volumes!.t1!.dims;
-    await expect.poll(() => page.locator('[data-field="dims"]').textContent(), { timeout: 30_000 }).toBe(t1.join(' × '));
+    await expect.poll(() => page.locator('[data-field="dims"]').textContent(), { timeout: 120_000 }).toBe(t1.join(' × '));
     await shot(page, '05-inspector');
 
     expect(browser.pageErrors).toEqual([]);

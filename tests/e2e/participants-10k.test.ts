@@ -33,7 +33,7 @@ afterAll(async () => {
 it('renders 10,000 participants virtualised, filters and sorts them', async () => {
   const page = browser.page;
   await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/e2e-10k/big`)}`);
-  await expect.poll(() => page.locator('#participants-title small').textContent(), { timeout: 30_000 }).toContain(`${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} shown`);
+  await expect.poll(() => page.locator('#participants-title small').textContent(), { timeout: 120_000 }).toContain(`${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} shown`);
   // Only the rows in view are in the DOM.
   const domRows = await page.locator('[role="row"][data-id]').count();
   expect(domRows).toBeGreaterThan(5);

@@ -46,7 +46,7 @@ it('parses a 10 MB+ participants.tsv in a worker, shows progress, and counts the
   });
   await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/e2e-hostile-tsv/big`)}`);
   await expect
-    .poll(() => page.locator('#participants-title small').textContent(), { timeout: 60_000 })
+    .poll(() => page.locator('#participants-title small').textContent(), { timeout: 120_000 })
     .toContain(`${ROWS.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} shown`);
   expect(await page.evaluate(() => (window as unknown as { sawProgress: boolean }).sawProgress)).toBe(true);
   const workers = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /parse\.worker/.test(r.name)).length);

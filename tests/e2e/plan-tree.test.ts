@@ -55,7 +55,7 @@ describe('the plan tree', () => {
     const page = browser.page;
     const expected = selectSubjects(DEMO_SUBJECTS, 3, 42).subjects;
     await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&n=3&seed=42&derivs=all`);
-    await expect.poll(() => page.getByTestId('selected-ids').textContent(), { timeout: 30_000 }).toBe(expected.join(', '));
+    await expect.poll(() => page.getByTestId('selected-ids').textContent(), { timeout: 120_000 }).toBe(expected.join(', '));
 
     // The engine's plan for the same choice, grouped by the same tree.
     const client = createS3Client({ endpoint: moto.endpoint });
@@ -114,7 +114,7 @@ describe('the plan tree', () => {
 
     // Save: the report's account is the tree's.
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => text(page, 'report'), { timeout: 60_000 }).toContain('Done.');
+    await expect.poll(() => text(page, 'report'), { timeout: 120_000 }).toContain('Done.');
     expect(await text(page, 'report-planned')).toBe(`${planned.files} files, ${formatBytes(planned.bytes)}`);
     expect(await text(page, 'report-there')).toBe(`0 (${formatBytes(0)})`);
     expect(await text(page, 'report-saved')).toBe(`${planned.files} (${formatBytes(planned.bytes)})`);

@@ -57,8 +57,8 @@ describe('participants plots', () => {
     try {
       const page = b.page;
       await page.goto(studyUrl);
-      await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
-      await expect.poll(() => page.locator('.card[data-column="sex"] canvas').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
+      await expect.poll(() => page.locator('.card[data-column="sex"] canvas').count(), { timeout: 120_000 }).toBeGreaterThan(0);
       const F = count((r) => r.sex === 'F');
       const M = count((r) => r.sex === 'M');
       const before = await plotTable(page, 'sex');
@@ -95,9 +95,9 @@ describe('participants plots', () => {
           const page = b.page;
           await page.emulateMedia({ colorScheme: scheme });
           await page.goto(studyUrl);
-          await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
-          await expect.poll(() => page.locator('.summaries .card').count(), { timeout: 30_000 }).toBeGreaterThan(1);
-          await expect.poll(() => page.locator('.card canvas').count(), { timeout: 30_000 }).toBe(await page.locator('.summaries .card').count());
+          await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
+          await expect.poll(() => page.locator('.summaries .card').count(), { timeout: 120_000 }).toBeGreaterThan(1);
+          await expect.poll(() => page.locator('.card canvas').count(), { timeout: 120_000 }).toBe(await page.locator('.summaries .card').count());
           await page.locator('.summaries').screenshot({ path: `${ARTIFACTS}/plots-${width}-${scheme}.png` });
           await page.screenshot({ path: `${ARTIFACTS}/plots-page-${width}-${scheme}.png`, fullPage: true });
           const lefts = await page.locator('.summaries .card').evaluateAll((cards) => cards.map((c) => Math.round(c.getBoundingClientRect().left)));

@@ -27,7 +27,7 @@ beforeAll(async () => {
   }
   s3 = await startRealS3({ target: moto.endpoint, buckets: { 'e2e-far': { region: 'eu-west-2' }, 'e2e-payer': { requesterPays: true } } });
   browser = await launchChromium();
-}, 120_000);
+});
 afterAll(async () => {
   await browser?.close();
   await s3?.stop();
@@ -43,7 +43,7 @@ async function open(page: Page, text: string, credentials = false, requesterPays
     // A new endpoint reloads the page once (it connects only to endpoints it was opened with), and
     // credentials are entered after that: open anonymously first, as the picker's hint says.
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect.poll(() => page.locator('[role="alert"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[role="alert"]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.locator('form details').evaluate((d) => ((d as HTMLDetailsElement).open = true));
     if (credentials) {
       await page.locator('input[name="accessKeyId"]').fill('testing');
@@ -62,8 +62,8 @@ describe('real S3 answers, as the page shows them', () => {
     const page = browser.page;
     s3.resetStats();
     await open(page, `${s3.endpoint}/e2e-far/study`, true);
-    await expect.poll(() => subjects(page).textContent(), { timeout: 60_000 }).toBe(String(BIDS_SUBJECTS.length));
-    await expect.poll(() => page.getByTestId('region').textContent(), { timeout: 30_000 }).toMatch(/Region: eu-west-2 \(read from S3's answer\)/);
+    await expect.poll(() => subjects(page).textContent(), { timeout: 120_000 }).toBe(String(BIDS_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('region').textContent(), { timeout: 120_000 }).toMatch(/Region: eu-west-2 \(read from S3's answer\)/);
     expect(s3.stats.answered.PermanentRedirect).toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/20-other-region.png` });
   });
@@ -74,14 +74,14 @@ describe('real S3 answers, as the page shows them', () => {
     try {
       await open(page, `${s3.endpoint}/e2e-offline/study`);
       const alert = alertWith(page, 'Unreachable');
-      await expect.poll(() => alert.count(), { timeout: 90_000 }).toBe(1);
+      await expect.poll(() => alert.count(), { timeout: 120_000 }).toBe(1);
       expect(await alert.textContent()).toContain('Cannot reach S3');
       await page.screenshot({ path: `${ARTIFACTS}/21-unreachable.png` });
     } finally {
       await s3.goOnline();
     }
     await alertWith(page, 'Unreachable').getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => subjects(page).textContent(), { timeout: 60_000 }).toBe(String(BIDS_SUBJECTS.length));
+    await expect.poll(() => subjects(page).textContent(), { timeout: 120_000 }).toBe(String(BIDS_SUBJECTS.length));
     expect(await alertWith(page, 'Unreachable').count()).toBe(0);
   });
 
@@ -89,13 +89,13 @@ describe('real S3 answers, as the page shows them', () => {
     const page = browser.page;
     s3.resetStats();
     await open(page, `${s3.endpoint}/e2e-payer/study`, true, true);
-    await expect.poll(() => subjects(page).textContent(), { timeout: 60_000 }).toBe(String(BIDS_SUBJECTS.length));
+    await expect.poll(() => subjects(page).textContent(), { timeout: 120_000 }).toBe(String(BIDS_SUBJECTS.length));
     expect(s3.stats.requesterPayer).toBeGreaterThan(0);
     expect(page.url()).toContain('requesterPays=1');
     expect(page.url()).not.toContain('testing');
     await page.getByRole('button', { name: 'Export…', exact: true }).click();
     const text = page.getByTestId('export-text');
-    await expect.poll(() => text.inputValue(), { timeout: 30_000 }).toContain('--request-payer requester');
+    await expect.poll(() => text.inputValue(), { timeout: 120_000 }).toContain('--request-payer requester');
     await page.screenshot({ path: `${ARTIFACTS}/22-requester-pays-export.png` });
     expect(browser.pageErrors).toEqual([]);
   });

@@ -138,7 +138,7 @@ describe('Content-Security-Policy', () => {
   it('connects to the configured endpoint and blocks an unconfigured origin; no eval, no inline script', async () => {
     const page = browser.page;
     await page.goto(app.url + hashFor(`${moto.endpoint}/e2e-csp/demo`));
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     const [baseline, connect] = await policies(page);
     expect(baseline).toBe(BASELINE_POLICY);
     expect(connect).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${moto.endpoint}`);
@@ -172,12 +172,12 @@ describe('Content-Security-Policy', () => {
   it('a newly configured endpoint reloads the page once, with that endpoint allowed', async () => {
     const page = browser.page;
     await page.goto(app.url + hashFor(`${moto.endpoint}/e2e-csp/demo`));
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     await page.evaluate('window.__sameLoad = true');
     await page.getByLabel('S3 location, URL or accession').fill(`${mirror.endpoint}/e2e-csp/demo`);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect.poll(() => page.evaluate('window.__sameLoad === true').catch(() => true), { timeout: 10_000 }).toBe(false);
-    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 30_000 }).toMatch(/\d+ files/);
+    await expect.poll(() => page.evaluate('window.__sameLoad === true').catch(() => true), { timeout: 120_000 }).toBe(false);
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 120_000 }).toMatch(/\d+ files/);
     expect(decodeURIComponent(page.url())).toContain(`study=${mirror.endpoint}/e2e-csp/demo`);
     expect((await policies(page))[1]).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${mirror.endpoint}`);
     expect(mirror.stats.requests).toBeGreaterThan(0);
@@ -188,15 +188,15 @@ describe('Content-Security-Policy', () => {
     await page.getByRole('button', { name: /Look at files before downloading/ }).click();
     await page.getByLabel('Find an image or sidecar').fill('T1w.nii.gz');
     await page.locator('.inspect .link').first().click();
-    await expect.poll(() => page.locator('[data-field="dims"]').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-field="dims"]').count(), { timeout: 120_000 }).toBe(1);
     await page.getByRole('button', { name: 'Show slices' }).click();
     const confirm = page.getByRole('button', { name: 'Download and show' });
     if (await confirm.count()) await confirm.click();
-    await expect.poll(() => page.locator('.slice-viewer canvas').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.locator('.slice-viewer canvas').count(), { timeout: 120_000 }).toBe(1);
     const webgl = await page.evaluate<boolean>(`!!document.createElement('canvas').getContext('webgl2')`);
     if (webgl) {
       const niivueLoaded = `performance.getEntriesByType('resource').some((r) => /\\/niivue-[^/]*\\.js$/.test(r.name))`;
-      await expect.poll(() => page.evaluate<boolean>(niivueLoaded), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => page.evaluate<boolean>(niivueLoaded), { timeout: 120_000 }).toBe(true);
       await page.waitForTimeout(1000);
       expect(await page.locator('.slice-viewer').textContent()).not.toContain('could not draw');
     }
@@ -210,25 +210,25 @@ describe('bucket data renders as text', () => {
     const page = browser.page;
     await page.goto('about:blank');
     await page.goto(app.url + hashFor(`${moto.endpoint}/e2e-xss/study`, '&mode=all&derivs=all&top=all'));
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe('2');
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe('2');
     // Overview (Name, pipelines with GeneratedBy, top-level files) and the participants table with its plots.
-    await expect.poll(() => page.locator('#overview-title').textContent(), { timeout: 20_000 }).toContain(`Study ${IMG}`);
-    await expect.poll(() => page.getByTestId('pipelines').textContent(), { timeout: 20_000 }).toContain(`by ${IMG} ${SCRIPT}`);
-    await expect.poll(() => page.locator('[role=row][data-id]').count(), { timeout: 20_000 }).toBe(2);
-    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 20_000 }).toMatch(/\d+ files/);
+    await expect.poll(() => page.locator('#overview-title').textContent(), { timeout: 120_000 }).toContain(`Study ${IMG}`);
+    await expect.poll(() => page.getByTestId('pipelines').textContent(), { timeout: 120_000 }).toContain(`by ${IMG} ${SCRIPT}`);
+    await expect.poll(() => page.locator('[role=row][data-id]').count(), { timeout: 120_000 }).toBe(2);
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 120_000 }).toMatch(/\d+ files/);
 
     // The file finder and the inspector on a JSON sidecar, then one whose key is a payload.
     await page.getByRole('button', { name: /Look at files before downloading/ }).click();
     await page.getByLabel('Find an image or sidecar').fill('sub-01_T1w.json');
     await page.locator('.inspect .link').first().click();
     // Values are shown as JSON (strings quoted), as text.
-    await expect.poll(() => page.locator('tr[data-field="Manufacturer"]').textContent(), { timeout: 20_000 }).toContain(JSON.stringify(IMG));
+    await expect.poll(() => page.locator('tr[data-field="Manufacturer"]').textContent(), { timeout: 120_000 }).toContain(JSON.stringify(IMG));
     expect(await page.locator('.sidecar-panel').textContent()).toContain(imgN(5)); // A field name.
     await page.getByLabel('Find an image or sidecar').fill('acq-');
     await expect.poll(() => page.locator('.inspect .link').first().textContent()).toBe(`sub-01/anat/sub-01_acq-${imgN(6)}_T1w.json`);
     await page.locator('.inspect .link').first().click();
     // Not a valid BIDS name, so no sidecar applies; the inspector names the file, as text.
-    await expect.poll(() => page.locator('.inspect .view').textContent(), { timeout: 20_000 }).toContain(`Edit study/sub-01/anat/sub-01_acq-${imgN(6)}_T1w.json`);
+    await expect.poll(() => page.locator('.inspect .view').textContent(), { timeout: 120_000 }).toContain(`Edit study/sub-01/anat/sub-01_acq-${imgN(6)}_T1w.json`);
 
     // The export dialog, every format.
     await page.getByRole('button', { name: 'Export…' }).click();
@@ -267,7 +267,7 @@ async function readExports(page: Page, opts: { nothingToFetch?: boolean } = {}):
   for (const [kind, shape] of Object.entries(EXPORT_KINDS)) {
     await page.getByLabel('Format').selectOption(kind);
     const ok = (v: string) => shape.test(v) || (kind === 'batch' && opts.nothingToFetch === true && v === '' && Object.keys(out).length > 0);
-    await expect.poll(async () => ok(await box.inputValue()), { timeout: 20_000 }).toBe(true);
+    await expect.poll(async () => ok(await box.inputValue()), { timeout: 120_000 }).toBe(true);
     out[kind] = await box.inputValue();
   }
   return out;
@@ -280,29 +280,29 @@ describe('credentials stay in memory', () => {
     await page.goto('about:blank');
     await page.goto(app.url + hashFor(`${s3like.endpoint}/e2e-creds/study`, '&mode=all&derivs=all&top=all'));
     const denied = page.locator('[role="alert"][data-code="AccessDenied"]').first();
-    await expect.poll(() => denied.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => denied.count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await denied.getByRole('button', { name: 'Add credentials' }).click();
     await page.locator('input[name="accessKeyId"]').fill(KEY_ID);
     await page.locator('input[name="secretAccessKey"]').fill(SECRET);
     await page.locator('input[name="sessionToken"]').fill(TOKEN);
     await page.getByRole('button', { name: 'Open', exact: true }).click();
-    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(BIDS_SUBJECTS.length));
-    await expect.poll(() => page.locator('.card[data-column="age"]').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(BIDS_SUBJECTS.length));
+    await expect.poll(() => page.locator('.card[data-column="age"]').count(), { timeout: 120_000 }).toBe(1);
     expect(authorizations.some((a) => a.includes(`Credential=${KEY_ID}/`))).toBe(true);
 
     // Browse a sidecar, then save everything (MD5-verified) into the picked folder.
     await page.getByRole('button', { name: /Look at files before downloading/ }).click();
     await page.getByLabel('Find an image or sidecar').fill('func/sub-01_ses-1_task-rest_bold.json');
     await page.locator('.inspect .link').first().click();
-    await expect.poll(() => page.locator('.sidecar-panel tr[data-field="TaskName"]').count(), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.locator('.sidecar-panel tr[data-field="TaskName"]').count(), { timeout: 120_000 }).toBe(1);
     await page.getByRole('button', { name: 'Export…' }).click();
     const exportsBefore = await readExports(page);
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     await page.getByLabel('Verify checksums').check();
     await page.getByRole('button', { name: 'Pick a folder…' }).click();
-    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 20_000 }).toContain('already in the folder');
+    await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 120_000 }).toContain('already in the folder');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toMatch(/Done\.|failed/);
+    await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toMatch(/Done\.|failed/);
     // Every file is saved and MD5-verified, except the fixture's deliberately unsafe name ("notes #1?.txt").
     const report = (await page.getByTestId('report').textContent()) ?? '';
     expect(Number(/(\d+) saved/.exec(report)?.[1])).toBeGreaterThan(50);

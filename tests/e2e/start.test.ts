@@ -44,8 +44,8 @@ describe('npm start', () => {
     expect(existsSync(join(DIST, 'demo.json'))).toBe(true);
     browser = await launchChromium();
     await browser.page.goto(url);
-    await expect.poll(() => browser!.page.getByRole('button', { name: 'Local demo study' }).count(), { timeout: 30_000 }).toBe(1);
-    await expect.poll(() => browser!.page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+    await expect.poll(() => browser!.page.getByRole('button', { name: 'Local demo study' }).count(), { timeout: 120_000 }).toBe(1);
+    await expect.poll(() => browser!.page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     child!.kill('SIGINT');
     expect(await exited(child!)).toBe(0);
     expect(existsSync(join(DIST, 'demo.json'))).toBe(false);

@@ -40,7 +40,7 @@ afterAll(async () => {
 it('saves the planned files as a ZIP whose entries match the sources', async () => {
   const page = browser.page;
   await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/e2e-zip/demo`)}&n=2&seed=7`);
-  await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
+  await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
   const chosen = selectSubjects(DEMO_SUBJECTS, 2, 7).subjects;
   await expect.poll(() => page.getByTestId('selected-ids').textContent()).toBe(chosen.join(', '));
   expect(await page.getByRole('button', { name: 'Pick a folder…' }).count()).toBe(0);
@@ -49,10 +49,10 @@ it('saves the planned files as a ZIP whose entries match the sources', async () 
   const planned = (await study.plan({ includeDerivs: false })).entries.filter((e) => !e.refused);
   await expect.poll(() => page.getByTestId('plan-summary').textContent()).toContain(`${planned.length} files`);
 
-  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByRole('button', { name: 'Save as ZIP' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: 'Save as ZIP' }).click()]);
   const path = 'test-artifacts/e2e-download.zip';
   await download.saveAs(path);
-  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 60_000 }).toContain('Done.');
+  await expect.poll(() => page.getByTestId('report').textContent(), { timeout: 120_000 }).toContain('Done.');
   await page.screenshot({ path: 'test-artifacts/06-zip.png' });
 
   // Python's zipfile reads the archive back: entry name -> SHA-256.

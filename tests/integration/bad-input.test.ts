@@ -537,7 +537,7 @@ describe('two savers, one folder', () => {
         }
       }, 40);
       await slow.whenHeld(1);
-      await expect.poll(() => beats.size, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => beats.size, { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
       slow.release();
       const r = await run;
       clearInterval(t);

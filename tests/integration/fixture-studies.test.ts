@@ -40,7 +40,7 @@ beforeAll(async () => {
   await seedFiles(moto, BUCKET, P, bids);
   await seedFiles(moto, BUCKET, hbn.prefix, hbn.files);
   client = createS3Client({ endpoint: moto.endpoint });
-}, 120_000);
+});
 afterAll(async () => moto?.stop());
 
 const full = (rel: string) => `${P}/${rel}`;

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await moto.put('raw-keys', 'odd/dataset_description.json', '{"Name":"odd","BIDSVersion":"1.8.0"}');
   await moto.put('raw-keys', 'odd/sub-02/anat/sub-02_T1w.nii.gz', 'x');
   s3 = await startRealS3({ target: moto.endpoint });
-}, 60_000);
+});
 afterAll(async () => {
   await s3?.stop();
   await moto?.stop();

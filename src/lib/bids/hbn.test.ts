@@ -28,7 +28,7 @@ beforeAll(async () => {
   await moto.createBucket(BUCKET);
   for (const k of KEYS) await moto.put(BUCKET, `${SITE}/${k}`, `body of ${k}`);
   client = createS3Client({ endpoint: moto.endpoint });
-}, 120_000);
+});
 afterAll(async () => moto?.stop());
 
 const open = (o: Partial<Parameters<typeof HBNSite.open>[0]> = {}) => HBNSite.open({ site: 'Site-RU', bucket: BUCKET, client, subjects: ['sub-NDAR1'], ...o });

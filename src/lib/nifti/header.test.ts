@@ -59,7 +59,7 @@ beforeAll(async () => {
   await moto.put(B, 'bad/empty.nii', new Uint8Array(0));
   await moto.createBucket('nifti-private', { public: false });
   await moto.put('nifti-private', 'T1w.nii.gz', await gzipBytes(n1), { public: false });
-}, 300_000);
+});
 afterAll(async () => {
   await proxy?.stop();
   await moto?.stop();

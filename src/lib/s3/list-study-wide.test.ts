@@ -48,7 +48,7 @@ beforeAll(async () => {
   for (let k = 0; k < 1200; k++) all.push(`sourcedata/x0002/slice${String(k).padStart(4, '0')}.dcm`);
   await seedFiles(moto, BUCKET, 'wide', all.map((key, i) => ({ key, body: `${i}` })), { concurrency: 16 });
   proxy = await startProxy({ target: moto.endpoint, delayMs: 20 });
-}, 300_000);
+});
 afterAll(async () => {
   await proxy?.stop();
   await moto?.stop();

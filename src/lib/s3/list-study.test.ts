@@ -75,7 +75,7 @@ beforeAll(async () => {
   for (let k = 0; k < 1100; k++) big.push(`big/derivatives/afq/sub-0001/k${String(k).padStart(5, '0')}.csv`);
   big.push('big/dataset_description.json', 'big/participants.tsv', 'big/sub-0001.html');
   await putAll([...AWKWARD, ...big], (k, i) => `${k}:${'x'.repeat(i % 7)}`);
-}, 180_000);
+});
 afterAll(async () => moto?.stop());
 
 const anon = () => createS3Client({ endpoint: moto.endpoint });

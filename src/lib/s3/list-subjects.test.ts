@@ -38,7 +38,7 @@ beforeAll(async () => {
   moto = await startMoto();
   await moto.createBucket(BUCKET);
   for (const k of [...BIDS, ...HBN, 'flat/sub-01/a.txt']) await moto.put(BUCKET, k, `body of ${k}`);
-}, 120_000);
+});
 afterAll(async () => moto?.stop());
 
 const anon = () => createS3Client({ endpoint: moto.endpoint });

@@ -92,7 +92,7 @@ describe('acquireFolderLock', () => {
     const dir = tempDir();
     const lock = await acquireFolderLock(nodeFolderTarget(dir), { heartbeatMs: 20, settleMs: 0 });
     const first = held(dir).heartbeat;
-    await expect.poll(() => held(dir).heartbeat, { timeout: 10_000, interval: 10 }).not.toBe(first);
+    await expect.poll(() => held(dir).heartbeat, { timeout: 120_000, interval: 10 }).not.toBe(first);
     await lock.release();
 
     const other = tempDir();

@@ -51,7 +51,7 @@ beforeAll(async () => {
   // The fault proxy in front: it damages bodies after S3 (the layer) worked out their checksums.
   s3 = await startRealS3({ target: moto.endpoint, buckets: BUCKETS });
   proxy = await startProxy({ target: s3.endpoint });
-}, 60_000);
+});
 afterAll(async () => {
   await proxy?.stop();
   await s3?.stop();
