@@ -1,12 +1,12 @@
 // Choosing subject files by BIDS entity (README.md, "Using the app", "What to save"): ticking values in
 // the page gives a plan, and an export, of exactly the files with those values, checked against the study
 // index; the ticks survive a reload through the URL; suffix and globs sit under "Advanced".
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { serveDist } from '#harness/app.ts';
+import { axeFindings } from '#harness/axe.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
@@ -15,7 +15,6 @@ import { createS3Client } from '../../src/lib/s3/index.ts';
 const BUCKET = 'e2e-facets';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
@@ -135,15 +134,6 @@ describe('file choices by BIDS entity', () => {
 });
 
 /** axe-core's serious and critical findings on the page as it is now (as tests/e2e/screens.test.ts runs it). */
-async function axeFindings(page: Page): Promise<string[]> {
-  await page.evaluate(`${AXE};0`);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
-}
 
 describe('the file choices on every screen', () => {
   for (const width of [390, 768, 1440] as const) {

@@ -2,12 +2,12 @@
 // moto: every chosen subject with its bytes, sessions, datatypes and files with their on-disk states, one
 // account of bytes shared by the plan summary, the tree and the save report, and a report marked out of
 // date once the choice changes. Screens at 390, 768 and 1440 px, light and dark, axe-clean.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { serveDist } from '#harness/app.ts';
+import { axeFindings } from '#harness/axe.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
@@ -19,7 +19,6 @@ import { formatBytes } from '../../src/components/format.ts';
 const BUCKET = 'e2e-plan-tree';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
@@ -38,15 +37,6 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-async function axeFindings(page: Page): Promise<string[]> {
-  await page.evaluate(`${AXE};0`);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
-}
 
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 

@@ -2,19 +2,18 @@
 // axes, each bar showing all participants, the filtered ones and the chosen ones; they follow the filters
 // and the choice. Read through each plot's visually hidden table (what a screen reader gets), at phone,
 // tablet and desktop widths, light and dark, with axe-core clean.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { serveDist } from '#harness/app.ts';
+import { axeFindings } from '#harness/axe.ts';
 import { launchChromium } from '#harness/chromium.ts';
 import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 
 const BUCKET = 'e2e-plots';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let moto: Moto;
 let app: Awaited<ReturnType<typeof serveDist>>;
@@ -39,15 +38,6 @@ const plotTable = (page: Page, column: string) =>
     Object.fromEntries([...t.querySelectorAll('tbody tr')].map((r) => [r.querySelector('th')!.textContent!.trim().replace(/ \(.*\)$/, ''), [...r.querySelectorAll('td')].map((d) => Number(d.textContent))])),
   );
 
-async function axeFindings(page: Page): Promise<string[]> {
-  await page.evaluate(`${AXE};0`);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
-}
 
 const count = (pred: (r: Readonly<Record<string, string>>) => boolean) => DEMO_PARTICIPANTS.filter(pred).length;
 

@@ -1,18 +1,16 @@
 // Every screen at phone, tablet and desktop widths, light and dark (README.md, "Using the app"): no
 // sideways page scroll, no serious or critical axe-core finding, dark mode from the system setting, a skip
 // link, focus kept when panels open and close and when a save ends, and the save's progress in the tab title.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startMoto, type Moto } from '#harness/moto.ts';
 import { serveDist } from '#harness/app.ts';
+import { axeFindings } from '#harness/axe.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
 
 const BUCKET = 'e2e-screens';
 const PREFIX = 'studies/demo';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [390, 768, 1440] as const;
 
 let moto: Moto;
@@ -42,16 +40,6 @@ async function openOn(width: number, scheme: 'light' | 'dark' = 'light'): Promis
 const pageWidth = (page: Page) => page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
 
 /** axe-core's serious and critical findings on the page as it is now. */
-async function axeFindings(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol: the page's own CSP forbids inline scripts, rightly.
-  await page.evaluate(`${AXE};0`);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, where: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.where.join(' | ')}`);
-}
 
 /** The screens: the study, the inspector open (a NIfTI chosen), the export dialog open. */
 const SCREENS: { name: string; enter(page: Page): Promise<void>; leave(page: Page): Promise<void> }[] = [
