@@ -45,6 +45,21 @@ describe('selection state', () => {
     expect(sel.ids).toEqual(['sub-010', 'sub-02', 'sub-04', 'sub-05']);
   });
 
+  it('switching to "by hand" keeps the current choice to adjust, or the earlier hand picks', () => {
+    const { sel } = setup();
+    sel.setMode('random');
+    sel.n = 3;
+    sel.seed = 42;
+    const drawn = selectSubjects(SUBJECTS, 3, 42).subjects;
+    sel.setMode('hand');
+    expect(sel.ids).toEqual([...drawn].sort());
+    sel.toggle(drawn[0]!);
+    sel.setMode('all');
+    expect(sel.ids).toEqual(SUBJECTS);
+    sel.setMode('hand');
+    expect(sel.ids).toEqual([...drawn.slice(1)].sort());
+  });
+
   it('sorts and filters the visible rows with the engine', () => {
     const { p } = setup();
     p.toggleSort('age');

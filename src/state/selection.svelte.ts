@@ -72,6 +72,9 @@ export class SelectionState {
   readonly problem = $derived<Problem | undefined>(this.result.error ? describeProblem(this.result.error) : undefined);
 
   setMode(mode: SelectionMode) {
+    // "By hand" with nothing picked by hand yet starts from what is chosen now: a mode change never
+    // empties the choice silently (earlier hand picks, when there are some, come back as they were).
+    if (mode === 'hand' && this.mode !== 'hand' && this.#picked.size === 0) this.#picked = new Set(this.ids);
     this.mode = mode;
     if (mode === 'random' && this.seed === undefined) this.seed = drawSeed();
   }
