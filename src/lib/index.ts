@@ -13,6 +13,12 @@ export { S3BIDSError, isS3BIDSError, type S3BIDSErrorCode } from './errors/index
 export {
   createS3Client,
   clientInfo,
+  HostPool,
+  hostPool,
+  awsHosts,
+  awsHostSources,
+  AWS_REGIONS,
+  type HostSpec,
   listKeys,
   listAll,
   listLevel,

@@ -6,11 +6,15 @@
 // second policy whose connect-src names only the app itself, AWS S3 and the endpoints this page load
 // was opened with (the URL, the local demo). Browsers enforce both, so connections are limited to
 // those. A new custom endpoint is written to the URL and the page reloads with it allowed.
-import { isAwsS3Host, parseLocation, type LocationOverrides } from '../lib/index.ts';
+import { AWS_REGIONS, awsHostSources, isAwsS3Host, parseLocation, type LocationOverrides } from '../lib/index.ts';
 import type { ViewQuery } from '../state/url.ts';
 
-/** AWS S3, path-style and virtual-hosted, every region. */
-export const AWS_S3_SOURCES: readonly string[] = ['https://s3.amazonaws.com', 'https://*.amazonaws.com'];
+/**
+ * Exactly the AWS hostnames a host pool can use (docs/hosts.md): global, s3-external-1, and per region
+ * the regional and dual-stack names, each path-style and virtual-hosted. Not `*.amazonaws.com`, which
+ * holds other people's servers too.
+ */
+export const AWS_S3_SOURCES: readonly string[] = [undefined, ...AWS_REGIONS].flatMap((r) => awsHostSources(r));
 
 /**
  * The static baseline in index.html. 'wasm-unsafe-eval' lets hash-wasm compile its MD5 WebAssembly
@@ -56,6 +60,8 @@ export function sourcesForLocation(text: string | undefined, overrides: Location
   if (!text) return [];
   try {
     const loc = parseLocation(text, overrides);
+    // A region newer than AWS_REGIONS: its names are allowed for this page load.
+    if (!loc.endpoint && loc.region && !AWS_REGIONS.includes(loc.region)) return awsHostSources(loc.region);
     return endpointSources(loc.endpoint, loc.forcePathStyle ?? true);
   } catch {
     return [];

@@ -10,6 +10,7 @@ import { startProxy, type Proxy } from '#harness/proxy.ts';
 import { DIST, serveDist } from '#harness/app.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
 import { bidsStudy, BIDS_SUBJECTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { AWS_S3_SOURCES } from '../../src/security/csp.ts';
 import { BASELINE_POLICY } from '../../src/security/csp.ts';
 
 const IMG = '<img src=x onerror="window.__xss=1">';
@@ -140,7 +141,7 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 30_000 }).toBe(String(DEMO_SUBJECTS.length));
     const [baseline, connect] = await policies(page);
     expect(baseline).toBe(BASELINE_POLICY);
-    expect(connect).toBe(`connect-src 'self' https://s3.amazonaws.com https://*.amazonaws.com ${moto.endpoint}`);
+    expect(connect).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${moto.endpoint}`);
 
     // The same fetch: blocked under the app's policy, and it works from a page of the same origin without one.
     expect(await tryFetch(page, `${other.origin}/probe`)).toMatch(/^blocked: /);
@@ -178,7 +179,7 @@ describe('Content-Security-Policy', () => {
     await expect.poll(() => page.evaluate('window.__sameLoad === true').catch(() => true), { timeout: 10_000 }).toBe(false);
     await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 30_000 }).toMatch(/\d+ files/);
     expect(decodeURIComponent(page.url())).toContain(`study=${mirror.endpoint}/e2e-csp/demo`);
-    expect((await policies(page))[1]).toBe(`connect-src 'self' https://s3.amazonaws.com https://*.amazonaws.com ${mirror.endpoint}`);
+    expect((await policies(page))[1]).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${mirror.endpoint}`);
     expect(mirror.stats.requests).toBeGreaterThan(0);
     // The previous endpoint is no longer allowed on this load.
     expect(await tryFetch(page, `${moto.endpoint}/e2e-csp?list-type=2`)).toMatch(/^blocked: /);

@@ -37,6 +37,24 @@ export function awsHosts(bucket: string, region: string): HostSpec[] {
   return out;
 }
 
+/** AWS's commercial regions with S3 (docs/hosts.md); a location naming another region adds it. */
+export const AWS_REGIONS: readonly string[] = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ca-central-1', 'ca-west-1', 'eu-central-1', 'eu-central-2',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-south-1', 'eu-south-2', 'eu-north-1', 'il-central-1', 'me-south-1',
+  'me-central-1', 'mx-central-1', 'sa-east-1',
+];
+
+/**
+ * Content-Security-Policy sources for exactly the names `awsHosts` can give in `region` (a `*.` source
+ * stands for the bucket label). With no region: the global names.
+ */
+export function awsHostSources(region?: string): string[] {
+  const bases = region ? [`s3.${region}.amazonaws.com`, `s3.dualstack.${region}.amazonaws.com`] : ['s3.amazonaws.com', 's3-external-1.amazonaws.com'];
+  return bases.flatMap((b) => [`https://${b}`, `https://*.${b}`]);
+}
+
 /** The hostnames a client may use for `bucket`: AWS's equivalent names, or a custom endpoint and its mirrors. */
 export function hostsFor(client: S3Client, bucket: string): HostSpec[] {
   const info = clientInfo(client);

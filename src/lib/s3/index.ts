@@ -3,7 +3,7 @@
 // Depends on errors/ and select/ (code point order) only.
 export * from './types.ts';
 export { createS3Client, clientInfo, objectUrl, encodeKey, bucketRegion, siblingClient, type ClientInfo } from './client.ts';
-export { HostPool, hostPool, hostsFor, awsHosts, isNoAnswer, type HostSpec, type Lease } from './host-pool.ts';
+export { HostPool, hostPool, hostsFor, awsHosts, awsHostSources, AWS_REGIONS, isNoAnswer, type HostSpec, type Lease } from './host-pool.ts';
 export { explainNoAnswer } from './reach.ts';
 export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';
 export { getObject, getObjectBytes, getObjectText, headObject, type ObjectBody, type GetOptions } from './object.ts';

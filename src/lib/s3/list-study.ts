@@ -3,6 +3,7 @@ import { below, normalisePrefix } from './keys.ts';
 import { S3BIDSError, isS3BIDSError, throwIfAborted } from '../errors/index.ts';
 import { clientInfo } from './client.ts';
 import { listKeys, listLevel } from './list.ts';
+import type { HostPool } from './host-pool.ts';
 import type { ObjectInfo, StudyListing } from './types.ts';
 
 export interface ListStudyProgress {
@@ -19,6 +20,8 @@ export interface ListStudyOptions {
   /** The one-level view, as soon as it is known (its `keys` is still empty). */
   onTopLevel?: (partial: StudyListing) => void;
   onProgress?: (p: ListStudyProgress) => void;
+  /** The bucket's hostnames (docs/hosts.md): each listing request goes to the least busy. Default: `client` alone. */
+  pool?: HostPool;
 }
 
 export { normalisePrefix };
@@ -94,7 +97,8 @@ export async function listStudy(
   let listed = 0;
   const progress = () => opts.onProgress?.({ keys: listed, requests });
 
-  const level = await listLevel(client, bucket, base, outer ? { signal: outer } : {});
+  const via = <T,>(fn: (c: S3Client) => Promise<T>): Promise<T> => (opts.pool ? opts.pool.run(fn) : fn(client));
+  const level = await via((c) => listLevel(c, bucket, base, outer ? { signal: outer } : {}));
   requests += Math.max(1, Math.ceil((level.folders.length + level.objects.length) / 1000));
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
@@ -112,7 +116,7 @@ export async function listStudy(
     for (const f of folders) (depth > 0 && !/^sub-/.test(f.slice(f.lastIndexOf('/', f.length - 2) + 1)) ? deeper : leaves).push(f);
     await Promise.all(
       deeper.map(async (f) => {
-        const l = await listLevel(client, bucket, base + f, outer ? { signal: outer } : {});
+        const l = await via((c) => listLevel(c, bucket, base + f, outer ? { signal: outer } : {}));
         requests++;
         for (const o of l.objects) if (!seen.has(o.key)) (seen.add(o.key), loose.push(o));
         listed += l.objects.length;
@@ -139,13 +143,15 @@ export async function listStudy(
       const out = results[i]!;
       try {
         const onPage = () => void requests++;
-        for await (const o of listKeys(client, bucket, base + groups[i]!, { signal: inner.signal, onPage })) {
-          // Objects next to the folders (`sub-01.html`, derivatives/<pipeline>/dataset_description.json)
-          // came with the delimiter listings.
-          if (seen.has(o.key)) continue;
-          out.push(o);
-          listed++;
-        }
+        await via(async (c) => {
+          for await (const o of listKeys(c, bucket, base + groups[i]!, { signal: inner.signal, onPage })) {
+            // Objects next to the folders (`sub-01.html`, derivatives/<pipeline>/dataset_description.json)
+            // came with the delimiter listings.
+            if (seen.has(o.key)) continue;
+            out.push(o);
+            listed++;
+          }
+        });
         progress();
       } catch (e) {
         if (failure === undefined) failure = e;
