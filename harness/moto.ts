@@ -19,6 +19,8 @@ export interface Moto {
   /** A signed client for setting up fixtures (moto accepts any keys). */
   admin: S3Client;
   logFile: string;
+  /** The moto process, for the bench's CPU accounting. */
+  pid: number | undefined;
   createBucket(name: string, opts?: { public?: boolean; cors?: boolean }): Promise<void>;
   /** The CORS rules a public bucket sets (createBucket sets them unless told not to). */
   setCors(bucket: string): Promise<void>;
@@ -146,6 +148,7 @@ export async function startMoto(opts: { port?: number; preload?: Preload[] } = {
       setTimeout(() => c.kill('SIGKILL'), 2000).unref();
     });
   return {
+    pid: child.pid,
     endpoint,
     port,
     admin,

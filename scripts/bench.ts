@@ -71,7 +71,8 @@ async function stage(name: string, fn: () => Promise<void>): Promise<void> {
 // Every figure docs/contract.md, "Performance", names appears, measured or not.
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-nonsub-2000-folders', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
-  'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-1gb-heap-growth', 'initial-js-gzip',
+  'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-small-hosts-1', 'save-small-hosts-2',
+  'save-small-hosts-4', 'save-small-hosts-8', 'save-small-vs-awscli-100ms', 'save-1gb-heap-growth', 'initial-js-gzip',
   'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
   'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
   'plan-tree-25k-render',
@@ -82,7 +83,8 @@ const GROUP_OF: Record<string, string> = {
   'list-1000x25': 'listing', 'list-1000x25-vs-single-pass': 'listing', 'list-nonsub-2000-folders': 'listing',
   'list-cached-revisit': 'cached revisit',
   'save-small-vs-sequential': 'saving', 'save-small-vs-ceiling': 'saving', 'save-big-vs-ceiling': 'saving',
-  'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-1gb-heap-growth': '1 GB heap',
+  'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-small-hosts-1': 'saving',
+  'save-small-hosts-2': 'saving', 'save-small-hosts-4': 'saving', 'save-small-hosts-8': 'saving', 'save-small-vs-awscli-100ms': 'saving', 'save-1gb-heap-growth': '1 GB heap',
   'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
   'participants-10k-filter-paint': 'participants and bundle', 'participants-10k-sort-paint': 'participants and bundle',
@@ -196,7 +198,20 @@ try {
   const big = Array.from({ length: 40 }, (_, i) => ({ key: `b/f${String(i).padStart(2, '0')}.bin`, body: randomBytes(10 * 2 ** 20) }));
   await seedFiles(moto, 'bench-save', 'big', big, { concurrency: 4 });
   log('seeded 2,000 x 10 KB and 40 x 10 MB');
-  await stage('saving', async () => void figures.push(...(await savingFigures(b, proxy.endpoint, 'bench-save'))));
+  await stage('saving', async () => {
+    // Host pools: one proxy per loopback address (distinct hosts to Chromium), all in front of the same moto.
+    const extra = [];
+    try {
+      for (let i = 2; i <= 8; i++) extra.push(await startProxy({ target: moto.endpoint, delayMs: DELAY_MS, host: `127.0.0.${i}` }));
+      const slow = [];
+      for (let i = 1; i <= 8; i++) slow.push(await startProxy({ target: moto.endpoint, delayMs: 100, host: `127.0.0.${i}` }));
+      extra.push(...slow);
+      const hosts = [proxy.endpoint, ...extra.slice(0, 7).map((p) => p.endpoint)];
+      figures.push(...(await savingFigures(b, proxy.endpoint, 'bench-save', hosts, slow.map((p) => p.endpoint), moto.pid)));
+    } finally {
+      for (const p of extra) await p.stop();
+    }
+  });
 
   await stage('1 GB heap', async () => {
     await moto.put('bench-save', 'huge/one.bin', Buffer.alloc(2 ** 30, 7));

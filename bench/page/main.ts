@@ -55,9 +55,9 @@ const api = {
     return { ms, keys, changed: fresh.changed };
   },
 
-  /** Our saver (executePlan) into an OPFS folder. */
-  async save(w: Where & { dir: string; concurrency: number }) {
-    const client = createS3Client({ endpoint: w.endpoint });
+  /** Our saver (executePlan) into an OPFS folder; `mirrors`: more endpoints, each a host pool (docs/hosts.md). */
+  async save(w: Where & { dir: string; concurrency?: number; mirrors?: string[] }) {
+    const client = createS3Client({ endpoint: w.endpoint, ...(w.mirrors ? { mirrors: w.mirrors } : {}) });
     const objects = await listAll(client, w.bucket, `${w.prefix}/`);
     const plan: DownloadPlan = {
       bucket: w.bucket,
@@ -67,7 +67,7 @@ const api = {
     const target = directoryHandleTarget(await opfsDir(w.dir));
     const signal = fresh();
     const t = performance.now();
-    const report = await executePlan({ client, plan, target, concurrency: w.concurrency, control: { signal } });
+    const report = await executePlan({ client, plan, target, ...(w.concurrency ? { concurrency: w.concurrency } : {}), control: { signal } });
     const ms = performance.now() - t;
     return { ms, files: report.downloaded, failed: report.failed.length, bytes: report.bytes };
   },

@@ -13,6 +13,10 @@ export { S3BIDSError, isS3BIDSError, type S3BIDSErrorCode } from './errors/index
 export {
   createS3Client,
   clientInfo,
+  HostPool,
+  hostPool,
+  awsHosts,
+  type HostSpec,
   listKeys,
   listAll,
   listLevel,

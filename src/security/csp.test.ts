@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from '../state/url.ts';
 import { AWS_S3_SOURCES, BASELINE_POLICY, connectPolicy, covers, endpointSources, sourcesForLocation, sourcesForQuery } from './csp.ts';
 import { ConnectGuard } from './startup.ts';
-import { isAwsS3Host } from '../lib/index.ts';
+import { awsHostSources, awsHosts, isAwsS3Host } from '../lib/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -110,6 +110,16 @@ describe('connect-src for this page load', () => {
     expect(connectPolicy(['http://127.0.0.1:9000', 'http://127.0.0.1:9000'])).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} http://127.0.0.1:9000`);
     expect(directives(connectPolicy([])).get('connect-src')).toEqual(["'self'", ...AWS_S3_SOURCES]);
     expect(covers(new Set(['http://a:1']), ['http://a:1'])).toBe(true);
+  });
+
+  it('allows exactly the hostnames the host pools can use, never all of amazonaws.com', () => {
+    expect(AWS_S3_SOURCES).not.toContain('https://*.amazonaws.com');
+    const allowed = new Set(AWS_S3_SOURCES);
+    const asSource = (host: string, bucket: string) => (host.startsWith(`${bucket}.`) ? `https://*.${host.slice(bucket.length + 1)}` : `https://${host}`);
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-southeast-2'])
+      for (const bucket of ['fcp-indi', 'openneuro.org'])
+        for (const h of awsHosts(bucket, region)) expect(allowed.has(asSource(h.host, bucket)), `${bucket} ${h.host}`).toBe(true);
+    expect(sourcesForLocation('s3://bucket/x', { region: 'xx-new-9' })).toEqual(awsHostSources('xx-new-9'));
     expect(covers(new Set(['http://a:1']), ['http://a:1', 'http://b:2'])).toBe(false);
   });
 });

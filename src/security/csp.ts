@@ -10,9 +10,9 @@ import { AWS_REGIONS, awsHostSources, isAwsS3Host, parseLocation, type LocationO
 import type { ViewQuery } from '../state/url.ts';
 
 /**
- * Exactly S3's own hostnames (src/lib/s3/aws-hosts.ts): global, s3-external-1, and per region the regional
- * and dual-stack names, path-style and virtual-hosted. Not `*.amazonaws.com`, which holds other people's
- * servers too.
+ * Exactly the AWS hostnames a host pool can use (docs/hosts.md): global, s3-external-1, and per region
+ * the regional and dual-stack names, each path-style and virtual-hosted. Not `*.amazonaws.com`, which
+ * holds other people's servers too.
  */
 export const AWS_S3_SOURCES: readonly string[] = [undefined, ...AWS_REGIONS].flatMap((r) => awsHostSources(r));
 

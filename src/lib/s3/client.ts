@@ -10,11 +10,15 @@ export interface ClientInfo {
   forcePathStyle: boolean;
   /** Every request says the requester pays (`x-amz-request-payer: requester`). */
   requesterPays: boolean;
+  /** More endpoints serving the same buckets (custom endpoints only), each a host pool of its own. */
+  mirrors: string[];
   /** Regions S3 named for buckets (`x-amz-bucket-region`), learned from its answers. */
   bucketRegions: Map<string, string>;
 }
 
 const infos = new WeakMap<S3Client, ClientInfo>();
+/** What each client was made with (credentials stay in memory, here as in the SDK), for its siblings. */
+const options = new WeakMap<S3Client, S3ClientOptions>();
 
 // The SDK adds these to every request; any one of them makes the browser send a CORS preflight,
 // which a public bucket whose CORS rule lists no allowed headers refuses.
@@ -125,7 +129,9 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
     },
     { step: 'deserialize', name: 's3bidsBucketRegion' },
   );
-  infos.set(client, { anon, region, endpoint, forcePathStyle, requesterPays: opts.requesterPays === true, bucketRegions });
+  const mirrors = endpoint ? (opts.mirrors ?? []).map((m) => m.replace(/\/+$/, '')).filter((m) => m && m !== endpoint) : [];
+  infos.set(client, { anon, region, endpoint, forcePathStyle, requesterPays: opts.requesterPays === true, mirrors, bucketRegions });
+  options.set(client, opts);
   return client;
 }
 
@@ -162,4 +168,18 @@ export function objectUrl(client: S3Client, bucket: string, key: string): string
 /** The region S3 named for `bucket` while this client used it, if it named one. */
 export function bucketRegion(client: S3Client, bucket: string): string | undefined {
   return clientInfo(client).bucketRegions.get(bucket);
+}
+
+/**
+ * The same client (credentials, requester pays, region) reaching the bucket at another endpoint: signed
+ * clients sign for the hostname they use, since the SDK signs each request's own Host.
+ */
+export function siblingClient(client: S3Client, endpoint: string | undefined, forcePathStyle: boolean): S3Client {
+  const info = clientInfo(client);
+  const opts = options.get(client) ?? {};
+  const { mirrors: _m, endpoint: _e, forcePathStyle: _f, ...rest } = opts;
+  const sib = createS3Client({ ...rest, region: info.region, ...(endpoint ? { endpoint } : {}), forcePathStyle });
+  // The region S3 named for a bucket holds under every name of it.
+  for (const [b, r] of info.bucketRegions) clientInfo(sib).bucketRegions.set(b, r);
+  return sib;
 }

@@ -5,6 +5,7 @@ import { clientInfo } from './client.ts';
 import pLimit from 'p-limit';
 import { compareCodePoints } from '../select/compare.ts';
 import { listKeys, listLevel } from './list.ts';
+import type { HostPool } from './host-pool.ts';
 import type { ObjectInfo, StudyListing } from './types.ts';
 
 export interface ListStudyProgress {
@@ -21,6 +22,8 @@ export interface ListStudyOptions {
   /** The one-level view, as soon as it is known (its `keys` is still empty). */
   onTopLevel?: (partial: StudyListing) => void;
   onProgress?: (p: ListStudyProgress) => void;
+  /** The bucket's hostnames (docs/hosts.md): each listing request goes to the least busy. Default: `client` alone. */
+  pool?: HostPool;
 }
 
 export { normalisePrefix };
@@ -87,7 +90,9 @@ export async function listStudy(
   let listed = 0;
   const progress = () => opts.onProgress?.({ keys: listed, requests });
 
-  const level = await listLevel(client, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ });
+  // Each request goes to the least busy hostname of the bucket (docs/hosts.md) when there is a pool.
+  const via = <T,>(fn: (c: S3Client) => Promise<T>): Promise<T> => (opts.pool ? opts.pool.run(fn) : fn(client));
+  const level = await via((c) => listLevel(c, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ }));
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
   opts.onTopLevel?.({ ...partial, listedAt: new Date().toISOString() });
@@ -122,7 +127,7 @@ export async function listStudy(
       [...opened].map(async (f) => {
         const l = await limit(() => {
           throwIfAborted(signal);
-          return listLevel(client, bucket, f, { signal, onPage: () => void requests++ });
+          return via((c) => listLevel(c, bucket, f, { signal, onPage: () => void requests++ }));
         });
         for (const o of l.objects) if (!seen.has(o.key)) (seen.add(o.key), loose.push(o));
         listed += l.objects.length;
@@ -179,15 +184,18 @@ export async function listStudy(
         progress();
       };
       try {
-        for await (const o of listKeys(client, bucket, within, { startAfter, signal, onPage })) {
-          // Past the range's last leaf, which a steal may have just lowered.
-          if (compareKeys(o.key, pastFolder(leaves[r.to - 1]!)) >= 0) break;
-          while (r.at + 1 < r.to && compareKeys(o.key, leaves[r.at + 1]!) >= 0) r.at++;
-          // Below the first leaf (StartAfter's slack), or an object between folders listed in step 1 or 2.
-          if (r.at < r.from || seen.has(o.key)) continue;
-          r.out.push(o);
-          listed++;
-        }
+        // One range holds one hostname for its pages (a new name is only tried before its first answer).
+        await via(async (c) => {
+          for await (const o of listKeys(c, bucket, within, { startAfter, signal, onPage })) {
+            // Past the range's last leaf, which a steal may have just lowered.
+            if (compareKeys(o.key, pastFolder(leaves[r.to - 1]!)) >= 0) break;
+            while (r.at + 1 < r.to && compareKeys(o.key, leaves[r.at + 1]!) >= 0) r.at++;
+            // Below the first leaf (StartAfter's slack), or an object between folders listed in step 1 or 2.
+            if (r.at < r.from || seen.has(o.key)) continue;
+            r.out.push(o);
+            listed++;
+          }
+        });
       } finally {
         r.running = false;
       }

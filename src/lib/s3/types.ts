@@ -21,6 +21,11 @@ export interface S3ClientOptions {
   /** Custom endpoint (MinIO, Ceph, moto, a proxy). Default: AWS. */
   endpoint?: string;
   forcePathStyle?: boolean;
+  /**
+   * Mirror endpoints: other origins serving the same buckets as `endpoint` (docs/hosts.md). Each is a
+   * pool of six browser connections of its own. Ignored without `endpoint` (AWS has its own names).
+   */
+  mirrors?: string[];
   /** Held in memory only; never stored, logged or put in a URL. */
   credentials?: Credentials;
   /**

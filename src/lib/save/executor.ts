@@ -1,8 +1,7 @@
 // Runs a DownloadPlan into a SaveTarget: a bounded pool of streamed transfers, a manifest, a report.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DownloadPlan, PlanEntry } from '../plan/index.ts';
-import { clientInfo } from '../s3/index.ts';
-import { secondHostClient } from './hosts.ts';
+import { HostPool, clientInfo, hostPool } from '../s3/index.ts';
 import { acquireFolderLock, type FolderLock, type LockOptions } from './lock.ts';
 import { FolderManifest, type ManifestMeta } from './manifest.ts';
 import { MANIFEST_PATH } from './app-folder.ts';
@@ -27,11 +26,13 @@ export interface ExecuteOptions {
    */
   verify?: boolean;
   /**
-   * More clients for the same bucket under other hostnames (e.g. `secondHostClient`): a browser opens
-   * six connections per host, so each extra host adds six; the default concurrency grows with them.
-   * Default: the bucket's other AWS hostname when there is one; `[]` turns it off.
+   * More clients for the same bucket under other hostnames: a browser opens six connections per host, so
+   * each adds six; the default concurrency grows with them. Default: every hostname of the bucket
+   * (docs/hosts.md: AWS's equivalent names, or a custom endpoint's mirrors); `[]` uses `client` alone.
    */
   mirrors?: S3Client[];
+  /** The host pool to use (shared with the listing, say); overrides `mirrors`. */
+  pool?: HostPool;
   /** Failed attempts per file before it is reported failed. Default 5. */
   retries?: number;
   /** Study description stored in the manifest (never credentials). */
@@ -124,8 +125,15 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     }
   });
 
+  // A browser opens six connections per hostname: the bucket's names are pools of six each (docs/hosts.md).
+  const pool =
+    opts.pool ??
+    (opts.mirrors
+      ? new HostPool([client, ...opts.mirrors].map((c) => ({ client: c, host: clientInfo(c).endpoint ?? 'aws' })))
+      : hostPool(client, plan.bucket));
   const ctx: TransferContext = {
     client,
+    pool,
     bucket: plan.bucket,
     target,
     manifest,
@@ -179,11 +187,7 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     } else progress.end(e.localPath, 'aborted', e.size);
   };
 
-  // On AWS a bucket has a second hostname for free; measured in Chromium through a 30 ms proxy,
-  // 12 requests over two hosts save small files about a third faster than 6 over one.
-  const mirrors = opts.mirrors ?? [secondHostClient(client, plan.bucket)].filter((c): c is S3Client => c !== undefined);
-  const clients = [client, ...mirrors];
-  const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY * clients.length));
+  const width = target.sequential ? 1 : Math.max(1, Math.floor(opts.concurrency ?? DEFAULT_CONCURRENCY * pool.slots.length));
   let next = 0;
   // Set when the folder itself fails (full, no longer writable, gone): every later file would fail too.
   let stopped: string | undefined;
@@ -196,14 +200,13 @@ async function run(opts: ExecuteOptions, lock: FolderLock | undefined): Promise<
     }
     stopped = STOPPED[kind];
   };
-  const worker = async (k: number) => {
-    const own: TransferContext = { ...ctx, client: clients[k % clients.length]! };
+  const worker = async () => {
     // No new file starts once the user cancels or the folder fails.
-    while (!signal?.aborted && !stopped && next < work.length) await runOne(work[next++]!, own);
+    while (!signal?.aborted && !stopped && next < work.length) await runOne(work[next++]!, ctx);
   };
   progress.start();
   try {
-    await Promise.all(Array.from({ length: Math.min(width, work.length) }, (_, k) => worker(k)));
+    await Promise.all(Array.from({ length: Math.min(width, work.length) }, () => worker()));
   } finally {
     if (stopped) {
       for (const i of work.slice(next)) {

@@ -13,5 +13,4 @@ export { directoryHandleTarget } from './directory-handle.ts';
 export { isSinglePartEtag, METHOD_NAMES } from './verify.ts';
 export { zipTarget, zipFileTarget, ZIP_LIMIT_BYTES } from './zip.ts';
 export { rememberDirectory, recallDirectory, forgetDirectory, ensureDirectoryAccess, type RecalledDirectory } from './remember.ts';
-export { secondHostClient } from './hosts.ts';
 export { acquireFolderLock, LOCK_PATH, LOCK_STALE_MS, type FolderLock, type LockOptions, type LockRecord } from './lock.ts';

@@ -3,7 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { IHasher } from 'hash-wasm';
 import type { PlanEntry } from '../plan/index.ts';
 import { S3BIDSError, isS3BIDSError } from '../errors/index.ts';
-import { getObject, networkError } from '../s3/index.ts';
+import { getObject, isNoAnswer as isNoAnswerLike, networkError, type HostPool, type Lease } from '../s3/index.ts';
 import { decideAction } from './annotate.ts';
 import type { FolderManifest } from './manifest.ts';
 import { partialPath } from './app-folder.ts';
@@ -16,6 +16,8 @@ export { isSinglePartEtag } from './verify.ts';
 
 export interface TransferContext {
   client: S3Client;
+  /** The bucket's hostnames (docs/hosts.md): each request goes to the least busy one. Default: `client` alone. */
+  pool?: HostPool;
   bucket: string;
   target: SaveTarget;
   manifest: FolderManifest;
@@ -234,15 +236,28 @@ async function fetchInto(
   }, Math.min(1000, Math.max(50, ctx.stallMs / 4)));
   const stallError = () =>
     new S3BIDSError('Network', `No data arrived for "${entry.localPath}" for ${Math.round(ctx.stallMs / 1000)} s.`, { retryable: true });
+  // The hostname is held until the body is read: its connection is busy until then.
+  let lease: Lease | undefined;
   try {
     let res;
-    try {
-      // S3 gives checksums only for whole objects; a resumed request continues the recorded check.
-      res = await getObject(ctx.client, ctx.bucket, entry.key, { ...(have > 0 ? { start: have } : {}), checksums: ctx.verify && have === 0, signal: ctl.signal });
-    } catch (e) {
-      if (ctx.signal?.aborted) return 'aborted';
-      if (stalled) throw stallError();
-      throw e;
+    for (;;) {
+      lease = ctx.pool?.acquire();
+      try {
+        // S3 gives checksums only for whole objects; a resumed request continues the recorded check.
+        res = await getObject(lease?.client ?? ctx.client, ctx.bucket, entry.key, { ...(have > 0 ? { start: have } : {}), checksums: ctx.verify && have === 0, signal: ctl.signal });
+        lease?.answered();
+        break;
+      } catch (e) {
+        if (ctx.signal?.aborted) return 'aborted';
+        if (stalled) throw stallError();
+        // A hostname that never answered and fails at the network level is dropped: the file goes elsewhere.
+        if (lease?.drop(e)) {
+          lease.release();
+          continue;
+        }
+        if (lease && !isNoAnswerLike(e)) lease.answered();
+        throw e;
+      }
     }
     if (have > 0 && res.status !== 206) {
       // The server ignored the Range: start over rather than append a whole object to a part.
@@ -306,6 +321,7 @@ async function fetchInto(
     if (isStorageError(bodyError)) throw fileWriteError(entry.localPath, bodyError);
     throw networkError({ bucket: ctx.bucket, key: entry.key }, bodyError);
   } finally {
+    lease?.release();
     clearInterval(watchdog);
     ctx.signal?.removeEventListener('abort', onAbort);
   }
