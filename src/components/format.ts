@@ -14,6 +14,15 @@ export function formatBytes(n: number | undefined): string {
   return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[i]}`;
 }
 
+// One formatter for the page's language: `Number.prototype.toLocaleString` builds a new one per call,
+// which adds up while a listing's progress counts up.
+const COUNT = new Intl.NumberFormat();
+
+/** A count of things (files, subjects, cells) with the reader's digit grouping: 76,006. */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
 export function formatDuration(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.max(0, Math.round(seconds));

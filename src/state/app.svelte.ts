@@ -244,11 +244,11 @@ export class AppState {
   /** What the plan needs right now, or undefined while the study is not ready. */
   planInput(): SaveInput | undefined {
     const s = this.study;
-    if (s.status !== 'ready' || !s.client || !s.location || !s.listing) return undefined;
+    if (s.status !== 'ready' || !s.client || !s.location || !s.model) return undefined;
     return {
       client: s.client,
       location: s.location,
-      listing: s.listing,
+      index: s.model.index,
       subjects: this.selection.ids,
       seed: this.selection.seed,
       options: this.options.downloadOptions,

@@ -11,6 +11,9 @@ import {
 } from '../lib/index.ts';
 import type { DerivsMode, EntityChoice, TopLevelMode } from './url.ts';
 
+/** Files counted at once for the file choices; more are counted in slices (a few ms per thousand files). */
+const COUNT_AT_ONCE = 20_000;
+
 const lines = (text: string) => text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 
 /** What the facets are counted over: the open study's index and the chosen subjects. */
@@ -63,10 +66,29 @@ export class OptionsState {
   verify = $state(false);
   /** Set once the glob matcher has loaded, so the counts follow include/exclude globs too. */
   #globsReady = $state(false);
+  #stop: () => void;
 
   constructor(pipelineNames: () => readonly string[] = () => [], facetSource: () => FacetSource | undefined = () => undefined) {
     this.#pipelineNames = pipelineNames;
     this.#facetSource = facetSource;
+    this.#stop = $effect.root(() => {
+      $effect(() => {
+        const job = this.#facetJob;
+        if (!job?.big) return;
+        const ac = new AbortController();
+        const { index } = job.src;
+        index.facetsSliced(job.src.subjects, job.opts, 'study', { signal: ac.signal }).then(
+          (facets) => void (this.#sliced = { index, facets }),
+          () => void (ac.signal.aborted || (this.#sliced = { index, facets: undefined })),
+        );
+        return () => ac.abort();
+      });
+    });
+  }
+
+  /** Stops following the choice. */
+  dispose(): void {
+    this.#stop();
   }
 
   get include(): string[] {
@@ -137,8 +159,8 @@ export class OptionsState {
     return o;
   });
 
-  /** Files and bytes per value for the chosen subjects and the current choice; undefined without a study. */
-  readonly facets = $derived.by((): StudyFacets | undefined => {
+  /** What the counts are worked out for: the study, its chosen subjects and the options that count. */
+  readonly #facetJob = $derived.by((): { src: FacetSource; opts: DownloadOptions; big: boolean } | undefined => {
     const src = this.#facetSource();
     if (!src) return undefined;
     let opts = this.downloadOptions;
@@ -148,8 +170,22 @@ export class OptionsState {
       const { include: _i, exclude: _e, ...rest } = opts;
       opts = rest;
     }
+    return { src, opts, big: src.index.filesOf(src.subjects) > COUNT_AT_ONCE };
+  });
+
+  /** The last counts worked out in slices, and for which study. */
+  #sliced = $state.raw<{ index: StudyIndex; facets: StudyFacets | undefined } | undefined>(undefined);
+
+  /**
+   * Files and bytes per value for the chosen subjects and the current choice; undefined without a study.
+   * A big choice is counted in slices, so the page stays responsive; its last counts show meanwhile.
+   */
+  readonly facets = $derived.by((): StudyFacets | undefined => {
+    const job = this.#facetJob;
+    if (!job) return undefined;
+    if (job.big) return this.#sliced?.index === job.src.index ? this.#sliced.facets : undefined;
     try {
-      return src.index.facets(src.subjects, opts);
+      return job.src.index.facets(job.src.subjects, job.opts);
     } catch {
       return undefined; // A bad option shows as the plan's problem; the counts wait for a good one.
     }

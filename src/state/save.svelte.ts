@@ -10,7 +10,7 @@ import type {
   DownloadProgress,
   DownloadReport,
   S3BIDSStudy,
-  StudyListing,
+  StudyIndex,
   StudyLocation,
   ByteStory,
 } from '../lib/index.ts';
@@ -39,7 +39,8 @@ export interface PlanSummary {
 export interface SaveInput {
   client: S3Client;
   location: StudyLocation;
-  listing: StudyListing;
+  /** The open study's index: every plan reads it, nothing is listed or indexed again. */
+  index: StudyIndex;
   subjects: string[];
   seed: number | undefined;
   options: DownloadOptions;
@@ -260,7 +261,7 @@ export class SaveState {
         this.#model = undefined;
         return;
       }
-      const model = await this.#models.get({ client: input.client, location: input.location, listing: input.listing, subjects: input.subjects, seed: input.seed });
+      const model = await this.#models.get({ client: input.client, location: input.location, source: { index: input.index }, subjects: input.subjects, seed: input.seed });
       const plan = await model.plan(input.options, folder);
       if (seq !== this.#planSeq) return;
       this.#model = model;

@@ -16,7 +16,7 @@ const listingOf = (bucket: string, prefix: string, rels: string[]): StudyListing
 const client = createS3Client({ anon: true, region: 'us-east-1' });
 const location = parseLocation('s3://bucket/study');
 const listing = listingOf('bucket', 'study', ['dataset_description.json', 'sub-01/anat/a.nii.gz', 'sub-02/anat/a.nii.gz', 'sub-03/anat/a.nii.gz']);
-const choice = (subjects: ModelChoice['subjects'], seed?: number): ModelChoice => ({ client, location, listing, subjects, seed });
+const choice = (subjects: ModelChoice['subjects'], seed?: number): ModelChoice => ({ client, location, source: { listing }, subjects, seed });
 
 describe('study models', () => {
   it('reuses the model while the choice stands, and opens a new one when it changes', async () => {
@@ -33,11 +33,19 @@ describe('study models', () => {
     expect(models.get(choice('all', 8))).not.toBe(other);
   });
 
+  it("plans from the open study's index without building another", async () => {
+    const models = new StudyModels();
+    const index = (await models.get(choice('all', 0))).index;
+    const model = await models.get({ client, location, source: { index }, subjects: ['sub-02'], seed: 0 });
+    expect(model.index).toBe(index);
+    expect((await model.plan()).entries.map((e) => e.localPath)).toEqual(['dataset_description.json', 'sub-02/anat/a.nii.gz']);
+  });
+
   it('opens an HBN site as HBNSite, and forgets a choice that failed', async () => {
     const hbn = parseLocation('Site-SI');
     const hbnListing = listingOf(hbn.bucket, hbn.prefix, ['sub-A/anat/a.nii.gz', 'derivatives/sub-A/dmriprep/x']);
     const models = new StudyModels();
-    const site = await models.get({ client, location: hbn, listing: hbnListing, subjects: 'all', seed: 0 });
+    const site = await models.get({ client, location: hbn, source: { listing: hbnListing }, subjects: 'all', seed: 0 });
     expect(site).toBeInstanceOf(HBNSite);
     expect(site.derivativeTypes).toEqual(['dmriprep']);
     const bad = models.get(choice(['sub-99'], 0));

@@ -1,12 +1,13 @@
 // The engine's study model (pyAFQ's S3BIDSStudy, or HBNSite for an HBN site) over a listing already in
 // hand, so opening one makes no request. Plans reuse the model while the choice of subjects stands.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { HBNSite, S3BIDSStudy, isS3BIDSError, type StudyListing, type StudyLocation } from '../lib/index.ts';
+import { HBNSite, S3BIDSStudy, isS3BIDSError, type StudyIndex, type StudyListing, type StudyLocation } from '../lib/index.ts';
 
 export interface ModelChoice {
   client: S3Client;
   location: StudyLocation;
-  listing: StudyListing;
+  /** The study's keys: its index once there is one (nothing is built again), else its listing. */
+  source: { index: StudyIndex } | { listing: StudyListing };
   subjects: readonly string[] | 'all';
   seed: number | undefined;
 }
@@ -23,7 +24,7 @@ export async function openStudyModel(c: ModelChoice): Promise<S3BIDSStudy> {
 }
 
 function openWith(c: ModelChoice, subjects: ModelChoice['subjects'] | undefined): Promise<S3BIDSStudy> {
-  const common = { ...(subjects !== undefined ? { subjects } : {}), client: c.client, listing: c.listing, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
+  const common = { ...(subjects !== undefined ? { subjects } : {}), client: c.client, ...c.source, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
   if (c.location.flavour === 'hbn' && c.location.site) return HBNSite.open({ site: c.location.site, ...common });
   return S3BIDSStudy.open({ studyId: c.location.studyId, bucket: c.location.bucket, s3Prefix: c.location.prefix, ...common });
 }
@@ -31,8 +32,11 @@ function openWith(c: ModelChoice, subjects: ModelChoice['subjects'] | undefined)
 const sameSubjects = (a: ModelChoice['subjects'], b: ModelChoice['subjects']) =>
   a === b || (a !== 'all' && b !== 'all' && a.length === b.length && a.every((s, i) => s === b[i]));
 
+const sameSource = (a: ModelChoice['source'], b: ModelChoice['source']) =>
+  'index' in a ? 'index' in b && a.index === b.index : 'listing' in b && a.listing === b.listing;
+
 const sameChoice = (a: ModelChoice, b: ModelChoice) =>
-  a.listing === b.listing && a.client === b.client && a.location === b.location && a.seed === b.seed && sameSubjects(a.subjects, b.subjects);
+  sameSource(a.source, b.source) && a.client === b.client && a.location === b.location && a.seed === b.seed && sameSubjects(a.subjects, b.subjects);
 
 /** The model of the last choice, opened once and handed out again while the choice is the same. */
 export class StudyModels {

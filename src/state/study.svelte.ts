@@ -192,7 +192,7 @@ export class StudyState {
 
   async #adopt(client: S3Client, loc: StudyLocation, listing: StudyListing, current: () => boolean) {
     mark('listed');
-    const model = await openStudyModel({ client, location: loc, listing, subjects: 'all', seed: 0 });
+    const model = await openStudyModel({ client, location: loc, source: { listing }, subjects: 'all', seed: 0 });
     if (!current()) return;
     this.listing = listing;
     this.model = model;

@@ -145,7 +145,7 @@ describe('every valid BIDS dataset opens', () => {
     const client = createS3Client({ endpoint: s3.endpoint });
     const location = parseLocation('s3://atlas-only/tpl', { endpoint: s3.endpoint });
     const listing = await listStudy(client, 'atlas-only', 'tpl');
-    const model = await openStudyModel({ client, location, listing, subjects: 'all', seed: 0 });
+    const model = await openStudyModel({ client, location, source: { listing }, subjects: 'all', seed: 0 });
     expect(model.allSubjects).toEqual([]);
     const plan = await model.plan();
     expect(plan.entries.map((e) => e.key)).toContain('tpl/dataset_description.json');

@@ -2,7 +2,7 @@
 // key sits (layout.ts), its entities (entities.ts), subjects, sessions, pipelines; it plans any choice of
 // subjects and options (filters.ts turns options into filters, planner.ts writes the plan). S3BIDSStudy,
 // S3BIDSSubject (study.ts) and HBNSite (hbn.ts) keep pyAFQ's names as a front over the index.
-// Depends on s3/, select/, tsv/, json/ (the BIDS name parser), plan/ and errors/; on save/ only lazily,
+// Depends on s3/, select/, tsv/, json/ (the BIDS name parser), plan/, slices/ and errors/; on save/ only lazily,
 // to save a plan (download.ts). Nothing here imports the app.
 export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction, EntityFacet, EntityFilters } from '../plan/index.ts';
 export { localPathFor, unsafePathReason } from '../plan/index.ts';

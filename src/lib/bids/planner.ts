@@ -5,7 +5,8 @@ import { entitiesKept, pipelineIncluded, topLevelTaken, type ResolvedOptions } f
 import { keyEntities, type KeyEntities } from './entities.ts';
 import type { SubjectKeys } from './layout.ts';
 import { relativeKey } from '../s3/keys.ts';
-import { localPathFor, refuseDiskCollisions, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
+import { localPathFor, refuseDiskCollisionSteps, type DownloadPlan, type PlanEntry } from '../plan/index.ts';
+import { PAUSE_EVERY, runNow, sortSliced, type Sliced } from '../slices/index.ts';
 
 /** What the planner needs to know of a study. */
 export interface PlanSource {
@@ -43,6 +44,16 @@ export function buildPlan(
   opts: ResolvedOptions,
   scope: 'study' | 'subject' = 'study',
 ): DownloadPlan {
+  return runNow(planSteps(src, subjects, opts, scope));
+}
+
+/** `buildPlan`, pausing now and then (src/lib/slices). */
+export function* planSteps(
+  src: PlanSource,
+  subjects: readonly SubjectKeys[],
+  opts: ResolvedOptions,
+  scope: 'study' | 'subject' = 'study',
+): Sliced<DownloadPlan> {
   const byPath = new Map<string, PlanEntry>();
   const add = (e: PlanEntry) => {
     if (!byPath.has(e.localPath)) byPath.set(e.localPath, e);
@@ -58,11 +69,14 @@ export function buildPlan(
     const e = entitiesOf(o.key, rel);
     return e !== undefined && entitiesKept(e, opts.entityFilters);
   };
+  let seen = 0;
   for (const s of subjects) {
     for (const o of s.raw) if (keep(o, relativeKey(o.key, src.prefix))) add(entryFor(o, src.prefix));
     for (const p of pipelines) {
       for (const o of s.derivatives[p] ?? []) if (keep(o, relativeKey(o.key, src.prefix))) add(entryFor(o, src.prefix));
     }
+    seen += s.raw.length + pipelines.reduce((n, p) => n + (s.derivatives[p]?.length ?? 0), 0);
+    if (seen >= PAUSE_EVERY) (seen = 0), yield;
   }
   if (scope === 'study') {
     for (const o of src.topLevelFiles) {
@@ -78,7 +92,8 @@ export function buildPlan(
     }
   }
   // Keys that would share one file on a case-insensitive or normalising disk are refused with their reason.
-  const entries = refuseDiskCollisions([...byPath.values()].sort((a, b) => compareCodePoints(a.localPath, b.localPath)));
+  const sorted = yield* sortSliced([...byPath.values()], (a, b) => compareCodePoints(a.localPath, b.localPath));
+  const entries = yield* refuseDiskCollisionSteps(sorted);
   return { entries, bucket: src.bucket, prefix: src.prefix };
 }
 

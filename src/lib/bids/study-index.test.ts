@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
 import type { StudyListing } from '../s3/types.ts';
 import { StudyIndex, buildStudyIndex, describePipeline } from './study-index.ts';
+import { hbnScaleStudy } from '#harness/fixtures/hbn-scale.ts';
 
 /** A listing as `listStudy` returns it: keys in S3 order, the top level split out. */
 function listing(prefix: string, keys: [string, number][]): StudyListing {
@@ -328,5 +329,42 @@ describe('file choices by BIDS entity', () => {
   it('refuses entity filters it does not know, as plan does', () => {
     expect(() => index.facets(['sub-01'], { entities: { echo: ['1'] } as never })).toThrow(/entities accepts/);
     expect(() => index.plan(['sub-01'], { entities: { session: '1' } as never })).toThrow(/entities.session/);
+  });
+});
+
+describe('an index built and planned in slices', () => {
+  // An HBN-sized study of 300 subjects (11,406 keys), plus two keys one disk would save into one file.
+  const site = hbnScaleStudy(300);
+  const first = site.subjects[0]!;
+  const keys: [string, number][] = site.files.map((f) => [f.key, f.body.length]);
+  keys.push([`${first}/anat/Extra_T1w.json`, 3], [`${first}/anat/extra_t1w.json`, 4]);
+  const big = listing('site', keys);
+  const layout = { flavour: 'bids' as const };
+
+  it('equals the index built at once, and lets other tasks run meanwhile', async () => {
+    const now = StudyIndex.fromListing(big, layout);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await StudyIndex.fromListingSliced(big, layout, { budgetMs: 1 });
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0);
+    expect(sliced.subjects).toEqual(now.subjects);
+    expect(sliced.totals).toEqual(now.totals);
+    expect(sliced.sessionCount).toBe(now.sessionCount);
+    expect(sliced.pipelines).toEqual(now.pipelines);
+    expect(sliced.subject(site.subjects[150]!)).toEqual(now.subject(site.subjects[150]!));
+    expect(sliced.facets(now.subjects, { includeDerivs: true })).toEqual(now.facets(now.subjects, { includeDerivs: true }));
+  });
+
+  it('plans in slices exactly what it plans at once, disk collisions included', async () => {
+    const index = StudyIndex.fromListing(big, layout);
+    for (const options of [{}, { includeDerivs: true, includeModalityAgnostic: true }, { entities: { datatype: ['dwi'] } }]) {
+      const now = index.plan(index.subjects, options);
+      const sliced = await index.planSliced(index.subjects, options, 'study', { budgetMs: 1 });
+      expect(sliced).toEqual(now);
+      expect(sliced.entries.length).toBeGreaterThan(1000);
+    }
+    const refused = index.plan([first]).entries.filter((e) => e.refused);
+    expect(refused.map((e) => e.localPath)).toEqual([`${first}/anat/extra_t1w.json`]);
   });
 });

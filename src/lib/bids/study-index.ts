@@ -11,7 +11,8 @@ import { sortCodePoints } from '../select/compare.ts';
 import { ENTITY_FACETS, facetValue, keyEntities, type KeyEntities } from './entities.ts';
 import { pipelineIncluded, resolveOptions, topLevelTaken } from './filters.ts';
 import { pipelineFiles as pipelineFilesIn, pipelinesIn, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
-import { buildPlan, hbnDatasetDescription } from './planner.ts';
+import { hbnDatasetDescription, planSteps } from './planner.ts';
+import { PAUSE_EVERY, runNow, runSliced, type Sliced, type SliceOptions } from '../slices/index.ts';
 
 /**
  * Which layout the keys follow, chosen by whoever knows the study (a parsed location, `HBNSite.open`),
@@ -137,7 +138,7 @@ function checkLayout(layout: { flavour: Flavour; site?: string }): StudyLayout {
   throw new S3BIDSError('InvalidOption', `A study layout is 'bids', or 'hbn' with its site; got ${JSON.stringify(layout)}.`);
 }
 
-function build(parts: IndexParts, layout: StudyLayout): Built {
+function* buildSteps(parts: IndexParts, layout: StudyLayout): Sliced<Built> {
   const prefix = normalisePrefix(parts.prefix);
   const flavour = layout.flavour;
   const pipelineNames = parts.pipelines ? sortCodePoints(new Set(parts.pipelines)) : pipelinesIn(parts.keys, prefix, flavour);
@@ -153,7 +154,7 @@ function build(parts: IndexParts, layout: StudyLayout): Built {
   let bytes = 0;
   let sessionCount = 0;
   for (const o of parts.keys) {
-    files++;
+    if (++files % PAUSE_EVERY === 0) yield;
     bytes += o.size;
     const rel = relativeKey(o.key, prefix);
     if (rel === undefined) continue;
@@ -231,13 +232,33 @@ export class StudyIndex {
    * or `{ flavour: 'hbn', site }`; a `StudyLocation` fits as it is.
    */
   static fromListing(listing: StudyListing, layout: { flavour: Flavour; site?: string }): StudyIndex {
-    const top = topLevelFromListing(listing);
-    return new StudyIndex(build({ bucket: listing.bucket, prefix: listing.prefix, top, keys: listing.keys, complete: true }, checkLayout(layout)), new Map());
+    return new StudyIndex(runNow(buildSteps(partsOf(listing), checkLayout(layout))), new Map());
+  }
+
+  /**
+   * `fromListing` in slices that leave the main thread free between them (src/lib/slices), with each key's
+   * entities read in advance, so the first counts of file choices (`facets`) cost one quick pass.
+   */
+  static async fromListingSliced(listing: StudyListing, layout: { flavour: Flavour; site?: string }, opts: SliceOptions = {}): Promise<StudyIndex> {
+    const index = new StudyIndex(await runSliced(buildSteps(partsOf(listing), checkLayout(layout)), opts), new Map());
+    await runSliced(index.#readEntities(), opts);
+    return index;
   }
 
   /** The index of a partial listing: the top level and the chosen subjects' keys (pyAFQ's way of listing). */
   static fromParts(parts: IndexParts, layout: { flavour: Flavour; site?: string }): StudyIndex {
-    return new StudyIndex(build(parts, checkLayout(layout)), new Map());
+    return new StudyIndex(runNow(buildSteps(parts, checkLayout(layout))), new Map());
+  }
+
+  /** Reads every subject key's entities into the index, pausing now and then. */
+  *#readEntities(): Sliced<void> {
+    let n = 0;
+    for (const d of this.#b.bySubject.values()) {
+      for (const o of d.raw) this.#facetValues(o);
+      for (const list of d.derivatives.values()) for (const o of list) this.#facetValues(o);
+      n += d.files;
+      if (n >= PAUSE_EVERY) (n = 0), yield;
+    }
   }
 
   get bucket(): string {
@@ -367,10 +388,19 @@ export class StudyIndex {
    * keys for add nothing. Throws `InvalidOption` for bad options.
    */
   plan(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study'): DownloadPlan {
+    return runNow(this.#planSteps(subjects, options, scope));
+  }
+
+  /** `plan` in slices that leave the main thread free between them (src/lib/slices). */
+  planSliced(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study', opts: SliceOptions = {}): Promise<DownloadPlan> {
+    return runSliced(this.#planSteps(subjects, options, scope), opts);
+  }
+
+  *#planSteps(subjects: readonly string[], options: DownloadOptions, scope: 'study' | 'subject'): Sliced<DownloadPlan> {
     const b = this.#b;
     const chosen = sortCodePoints(new Set(subjects));
     const generated = scope === 'study' && b.layout.flavour === 'hbn' ? [hbnDatasetDescription(b.layout.site, chosen)] : [];
-    return buildPlan(
+    return yield* planSteps(
       {
         bucket: b.bucket,
         prefix: b.prefix,
@@ -392,6 +422,22 @@ export class StudyIndex {
    * bad options, as `plan` does.
    */
   facets(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study'): StudyFacets {
+    return runNow(this.#facetSteps(subjects, options, scope));
+  }
+
+  /** `facets` in slices that leave the main thread free between them (src/lib/slices). */
+  facetsSliced(subjects: readonly string[], options: DownloadOptions = {}, scope: 'study' | 'subject' = 'study', opts: SliceOptions = {}): Promise<StudyFacets> {
+    return runSliced(this.#facetSteps(subjects, options, scope), opts);
+  }
+
+  /** Raw and derivative files of these subjects, together (what planning or counting them walks through). */
+  filesOf(subjects: readonly string[]): number {
+    let n = 0;
+    for (const id of new Set(subjects)) n += this.#b.bySubject.get(id)?.files ?? 0;
+    return n;
+  }
+
+  *#facetSteps(subjects: readonly string[], options: DownloadOptions, scope: 'study' | 'subject'): Sliced<StudyFacets> {
     const b = this.#b;
     const opts = resolveOptions(options, b.layout.flavour);
     const n = ENTITY_FACETS.length;
@@ -428,9 +474,12 @@ export class StudyIndex {
       else if (counted) for (let i = 0; i < n; i++) tally(i, values[i]!, o.size, false);
       return failed === 0;
     };
+    let seen = 0;
     for (const id of new Set(subjects)) {
       const d = b.bySubject.get(id);
       if (!d) continue;
+      seen += d.files;
+      if (seen >= PAUSE_EVERY) (seen = 0), yield;
       for (const o of d.raw) visit(o, true);
       for (const [p, list] of d.derivatives) {
         const included = pipelineIncluded(p, opts.derivs);
@@ -464,6 +513,10 @@ export class StudyIndex {
     for (const [name, json] of Object.entries(descriptions)) merged.set(name, describePipeline(json));
     return new StudyIndex(this.#b, merged);
   }
+}
+
+function partsOf(listing: StudyListing): IndexParts {
+  return { bucket: listing.bucket, prefix: listing.prefix, top: topLevelFromListing(listing), keys: listing.keys, complete: true };
 }
 
 /** The index of a whole-study listing: `StudyIndex.fromListing`. */

@@ -173,7 +173,7 @@ async function planFor(
   dir?: DirectoryTarget,
 ): Promise<DownloadPlan> {
   if (opts.include?.length || opts.exclude?.length) await loadGlobMatcher();
-  const plan = study.index.plan(
+  const plan = await study.index.planSliced(
     subjects.map((s) => s.subjectId),
     opts,
     scope,
@@ -241,7 +241,8 @@ export async function loadStudy(opts: OpenOptions, layout: StudyLayout): Promise
     throw new S3BIDSError('InvalidOption', `The ${opts.index ? 'index' : 'listing'} given is of s3://${given.bucket}/${given.prefix}, not ${where}.`);
   if (opts.index && (!opts.index.complete || opts.index.flavour !== flavour || opts.index.site !== (layout.flavour === 'hbn' ? layout.site : undefined)))
     throw new S3BIDSError('InvalidOption', `The index given is not a whole-study index of ${where} in the ${flavour === 'hbn' ? 'HBN' : 'BIDS'} layout.`);
-  let index = opts.index ?? (opts.listing ? StudyIndex.fromListing(opts.listing, layout) : undefined);
+  // In slices: a browser tab stays responsive while a study of tens of thousands of keys is indexed.
+  let index = opts.index ?? (opts.listing ? await StudyIndex.fromListingSliced(opts.listing, layout, sig) : undefined);
   const top = index ? index.topLevel : await listTopLevel(client, opts.bucket, prefix, opts.signal);
 
   const hasDescription = top.files.some((o) => o.key === joinKey(prefix, 'dataset_description.json'));

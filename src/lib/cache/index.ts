@@ -1,5 +1,5 @@
 // The listing cache: a whole-study listing kept in IndexedDB (memory in tests and Node), shown at once on a
-// revisit and revalidated (docs/contract.md, "Cache"). Depends on s3/ only.
+// revisit and revalidated (docs/contract.md, "Cache"). Depends on s3/ and slices/ only.
 export {
   ListingCache,
   cachedListing,

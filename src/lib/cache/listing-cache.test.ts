@@ -121,6 +121,26 @@ describe('stale-while-revalidate against moto', () => {
     expect(await cache.get(moto.endpoint, BUCKET, 'other')).toBeUndefined();
   });
 
+  it('keeps a big listing key for key, in a few texts, and ignores the older one-object records', async () => {
+    const store = memoryListingStore();
+    const cache = new ListingCache({ store });
+    const keys = Array.from({ length: 12_345 }, (_, i) => ({
+      key: `big/sub-${String(i).padStart(5, '0')}/${i % 97 === 0 ? 'tab\there\u0001 ü' : 'a'}.nii.gz`,
+      size: i * 7,
+      etag: `e${i}`,
+      ...(i % 2 ? { lastModified: '2024-05-01T00:00:00.000Z' } : {}),
+    }));
+    const listing = { endpoint: 'http://127.0.0.1:9', bucket: 'b', prefix: 'big', topFolders: ['sub-00000/'], topObjects: [], keys, listedAt: '2024-05-02T00:00:00Z' };
+    await cache.put(listing);
+    const rec = [...store.map.values()][0] as { keys: string[]; listing: { keys: unknown[] } };
+    expect(rec.keys.length).toBe(3);
+    expect(rec.listing.keys).toEqual([]);
+    expect((await cache.get('http://127.0.0.1:9', 'b', 'big'))?.listing).toEqual(listing);
+    // A record as the first version wrote it (every key an object) is listed again, not misread.
+    await store.set(listingCacheKey('http://127.0.0.1:9', 'b', 'big'), { version: 1, savedAt: 'x', listing });
+    expect(await cache.get('http://127.0.0.1:9', 'b', 'big')).toBeUndefined();
+  });
+
   it('compares key, size and etag only', async () => {
     const a = await listStudy(anon(), BUCKET, 'ds');
     expect(listingChanged(a, { ...a, listedAt: 'later' })).toBe(false);

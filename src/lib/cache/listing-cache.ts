@@ -4,16 +4,32 @@ import { normalisePrefix } from '../s3/keys.ts';
 import { listStudy, type ListStudyOptions } from '../s3/list-study.ts';
 import type { ObjectInfo, StudyListing } from '../s3/types.ts';
 import { defaultListingStore, type ListingStore } from './store.ts';
+import { nextTask } from '../slices/index.ts';
 
 /** Bumped when the stored shape changes; older records are ignored, never misread. */
-const VERSION = 1;
+const VERSION = 2;
 
-interface Record1 {
+/** One key as stored: key, size, ETag and, when the listing gave it, the time. */
+type Row = [string, number, string] | [string, number, string, string];
+
+interface Record2 {
   version: typeof VERSION;
   /** ISO time the record was written. */
   savedAt: string;
+  /** The listing without its keys. */
   listing: StudyListing;
+  /**
+   * The keys, as JSON text of `Row`s, `CHUNK` keys per text: a few strings are stored and read at once,
+   * where tens of thousands of objects would hold the page's main thread while IndexedDB copies them.
+   */
+  keys: string[];
 }
+
+/** Keys per stored text: written or read in a few ms each, with other tasks let in between (src/lib/slices). */
+const CHUNK = 5000;
+
+const toRow = (o: ObjectInfo): Row => (o.lastModified !== undefined ? [o.key, o.size, o.etag, o.lastModified] : [o.key, o.size, o.etag]);
+const fromRow = (r: Row): ObjectInfo => (r.length === 4 ? { key: r[0], size: r[1], etag: r[2], lastModified: r[3] } : { key: r[0], size: r[1], etag: r[2] });
 
 export interface CachedCopy {
   listing: StudyListing;
@@ -65,9 +81,14 @@ export class ListingCache {
 
   async get(endpoint: string | undefined, bucket: string, prefix: string): Promise<CachedCopy | undefined> {
     try {
-      const rec = (await this.store.get(listingCacheKey(endpoint, bucket, prefix))) as Record1 | undefined;
-      if (!rec || rec.version !== VERSION || !Array.isArray(rec.listing?.keys)) return undefined;
-      return { listing: rec.listing, savedAt: rec.savedAt };
+      const rec = (await this.store.get(listingCacheKey(endpoint, bucket, prefix))) as Record2 | undefined;
+      if (!rec || rec.version !== VERSION || !Array.isArray(rec.keys) || typeof rec.listing !== 'object') return undefined;
+      const keys: ObjectInfo[] = [];
+      for (const [i, text] of rec.keys.entries()) {
+        if (i > 0) await nextTask();
+        for (const r of JSON.parse(text) as Row[]) keys.push(fromRow(r));
+      }
+      return { listing: { ...rec.listing, keys }, savedAt: rec.savedAt };
     } catch (e) {
       this.warn('The listing cache could not be read; listing from S3 instead.', e);
       return undefined;
@@ -84,10 +105,15 @@ export class ListingCache {
       prefix: normalisePrefix(listing.prefix),
       topFolders: [...listing.topFolders],
       topObjects: listing.topObjects.map(pick),
-      keys: listing.keys.map(pick),
+      keys: [],
       listedAt: listing.listedAt,
     };
-    const rec: Record1 = { version: VERSION, savedAt: new Date().toISOString(), listing: clean };
+    const keys: string[] = [];
+    for (let i = 0; i < listing.keys.length; i += CHUNK) {
+      if (i > 0) await nextTask();
+      keys.push(JSON.stringify(listing.keys.slice(i, i + CHUNK).map(toRow)));
+    }
+    const rec: Record2 = { version: VERSION, savedAt: new Date().toISOString(), listing: clean, keys };
     try {
       await this.store.set(listingCacheKey(endpoint, listing.bucket, listing.prefix), rec);
       return true;
@@ -168,6 +194,8 @@ export async function refreshListing(
 ): Promise<StudyListing> {
   const { cache, ...listOpts } = opts;
   const listing = await listStudy(client, bucket, prefix, listOpts);
+  // Storing copies every key: a task of its own, not added to the listing's last one (src/lib/slices).
+  await nextTask();
   await cache.put(listing);
   return listing;
 }

@@ -4,6 +4,7 @@
 // one key and a folder for another (`a` and `a/b`) cannot exist on any disk. The planner, the saver and
 // the exports all read these rules from here.
 import type { PlanEntry } from './types.ts';
+import { PAUSE_EVERY, runNow, sortSliced, type Sliced } from '../slices/index.ts';
 
 /** The name a case-insensitive, normalising disk sees: NFC, then lower case, per segment. */
 export function diskName(localPath: string): string {
@@ -17,22 +18,27 @@ export function diskName(localPath: string): string {
  * land under another key's name. Entries already refused take no part.
  */
 export function diskCollisions(entries: readonly Pick<PlanEntry, 'localPath' | 'refused' | 'action' | 'key'>[]): Map<number, string> {
+  return runNow(diskCollisionSteps(entries));
+}
+
+/** `diskCollisions`, pausing now and then (src/lib/slices). */
+export function* diskCollisionSteps(entries: readonly Pick<PlanEntry, 'localPath' | 'refused' | 'action' | 'key'>[]): Sliced<Map<number, string>> {
   const out = new Map<number, string>();
-  const order = entries
-    .map((e, i) => i)
-    .filter((i) => !entries[i]!.refused)
-    .sort((a, b) => {
-      const ga = entries[a]!.action === 'generate' ? 0 : 1;
-      const gb = entries[b]!.action === 'generate' ? 0 : 1;
-      if (ga !== gb) return ga - gb;
-      const pa = entries[a]!.localPath;
-      const pb = entries[b]!.localPath;
-      return pa < pb ? -1 : pa > pb ? 1 : a - b;
-    });
+  const kept = entries.map((e, i) => i).filter((i) => !entries[i]!.refused);
+  const order = yield* sortSliced(kept, (a, b) => {
+    const ga = entries[a]!.action === 'generate' ? 0 : 1;
+    const gb = entries[b]!.action === 'generate' ? 0 : 1;
+    if (ga !== gb) return ga - gb;
+    const pa = entries[a]!.localPath;
+    const pb = entries[b]!.localPath;
+    return pa < pb ? -1 : pa > pb ? 1 : a - b;
+  });
   // Disk name of every kept file, and of every folder a kept file needs.
   const files = new Map<string, string>();
   const folders = new Map<string, string>();
+  let n = 0;
   for (const i of order) {
+    if (++n % PAUSE_EVERY === 0) yield;
     const path = entries[i]!.localPath;
     const name = diskName(path);
     const segments = name.split('/');
@@ -60,7 +66,12 @@ export function diskCollisions(entries: readonly Pick<PlanEntry, 'localPath' | '
 
 /** `entries` with colliding ones refused (copies; the others unchanged). */
 export function refuseDiskCollisions<E extends PlanEntry>(entries: readonly E[]): E[] {
-  const clashes = diskCollisions(entries);
+  return runNow(refuseDiskCollisionSteps(entries));
+}
+
+/** `refuseDiskCollisions`, pausing now and then (src/lib/slices). */
+export function* refuseDiskCollisionSteps<E extends PlanEntry>(entries: readonly E[]): Sliced<E[]> {
+  const clashes = yield* diskCollisionSteps(entries);
   if (clashes.size === 0) return [...entries];
   return entries.map((e, i) => (clashes.has(i) ? { ...e, refused: clashes.get(i)! } : e));
 }

@@ -125,6 +125,15 @@ describe('host pools on a custom endpoint and its mirrors', () => {
     for (const p of proxies) expect(p.stats.bodyGets).toBeGreaterThan(0);
   });
 
+  it('lists a study over every hostname by default, key for key as one pass', async () => {
+    for (const p of proxies) p.resetStats();
+    const client = createS3Client({ endpoint: proxies[0]!.endpoint, mirrors: proxies.slice(1).map((p) => p.endpoint) });
+    // Small pages: many listing requests, so each hostname gets some.
+    const listing = await listStudy(client, BUCKET, 's', { concurrency: 8 });
+    expect(listing.keys.map((k) => k.key)).toEqual((await listAll(client, BUCKET, 's/')).map((o) => o.key));
+    for (const p of proxies) expect(p.stats.requests, p.endpoint).toBeGreaterThan(0);
+  });
+
   it('drops a dead hostname for the run without failing any file', async () => {
     const dead = await startProxy({ target: moto.endpoint, host: '127.0.0.5' });
     const deadEndpoint = dead.endpoint;

@@ -5,7 +5,7 @@ import { clientInfo } from './client.ts';
 import pLimit from 'p-limit';
 import { compareCodePoints } from '../select/compare.ts';
 import { listKeys, listLevel } from './list.ts';
-import type { HostPool } from './host-pool.ts';
+import { hostPool, type HostPool } from './host-pool.ts';
 import type { ObjectInfo, StudyListing } from './types.ts';
 
 export interface ListStudyProgress {
@@ -22,7 +22,10 @@ export interface ListStudyOptions {
   /** The one-level view, as soon as it is known (its `keys` is still empty). */
   onTopLevel?: (partial: StudyListing) => void;
   onProgress?: (p: ListStudyProgress) => void;
-  /** The bucket's hostnames (docs/hosts.md): each listing request goes to the least busy. Default: `client` alone. */
+  /**
+   * The bucket's hostnames (docs/hosts.md): each listing request goes to the least busy. Default: every
+   * hostname of the bucket (`hostPool`), taken after the first answer, which tells the bucket's region.
+   */
   pool?: HostPool;
 }
 
@@ -91,8 +94,10 @@ export async function listStudy(
   const progress = () => opts.onProgress?.({ keys: listed, requests });
 
   // Each request goes to the least busy hostname of the bucket (docs/hosts.md) when there is a pool.
-  const via = <T,>(fn: (c: S3Client) => Promise<T>): Promise<T> => (opts.pool ? opts.pool.run(fn) : fn(client));
-  const level = await via((c) => listLevel(c, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ }));
+  const listTop = (c: S3Client) => listLevel(c, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ });
+  const level = await (opts.pool ? opts.pool.run(listTop) : listTop(client));
+  const pool = opts.pool ?? hostPool(client, bucket);
+  const via = <T,>(fn: (c: S3Client) => Promise<T>): Promise<T> => pool.run(fn);
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
   opts.onTopLevel?.({ ...partial, listedAt: new Date().toISOString() });
@@ -223,12 +228,26 @@ export async function listStudy(
   progress();
   ranges.sort((a, b) => a.from - b.from);
   // Ranges come in key order already: the sort only merges in the objects between folders.
-  const sorted = ranges
-    .flatMap((r) => r.out)
-    .concat(level.objects, loose)
-    .sort((a, b) => compareKeys(a.key, b.key));
+  // Ranges come in key order already: the few objects between folders are merged in, one pass, no sort of
+  // every key (tens of thousands of them would hold the page's main thread).
+  const byKey = (a: ObjectInfo, b: ObjectInfo) => compareKeys(a.key, b.key);
+  const inRanges = ranges.flatMap((r) => r.out);
+  const between = [...level.objects, ...loose].sort(byKey);
+  const ordered = inRanges.every((o, i) => i === 0 || byKey(inRanges[i - 1]!, o) <= 0);
+  const sorted = ordered ? mergeSorted(inRanges, between, byKey) : inRanges.concat(between).sort(byKey);
   // A key listed twice (a server repeating a page, a key written between two listings) would give two
   // rows one identity in every keyed list of the page: each key is kept once.
   const keys = sorted.filter((o, i) => i === 0 || o.key !== sorted[i - 1]!.key);
   return { ...partial, keys, listedAt: new Date().toISOString() };
+}
+
+/** Two sorted lists as one sorted list. */
+function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(compare(b[j]!, a[i]!) < 0 ? b[j++]! : a[i++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
 }
