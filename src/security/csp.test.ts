@@ -88,6 +88,10 @@ describe('connect-src for this page load', () => {
     ];
     for (const q of views) expect(sourcesForQuery(decodeQuery(encodeQuery(q))), q.study).toEqual(sourcesForQuery(q));
     expect(sourcesForQuery(views[1]!)).toEqual(['https://ceph.example:7480', 'https://*.ceph.example:7480']);
+    // Mirror endpoints are allowed as the endpoint is; nothing else.
+    expect(sourcesForQuery({ study: 's3://bucket/p', endpoint: 'http://127.0.0.1:9000', mirrors: ['http://127.0.0.2:9000', 'http://127.0.0.3:9000'] })).toEqual([
+      'http://127.0.0.1:9000', 'http://127.0.0.2:9000', 'http://127.0.0.3:9000',
+    ]);
   });
 
   it("allows exactly S3's hostnames, never every *.amazonaws.com host", () => {

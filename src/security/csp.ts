@@ -7,7 +7,7 @@
 // was opened with (the URL, the local demo). Browsers enforce both, so connections are limited to
 // those. A new custom endpoint is written to the URL and the page reloads with it allowed.
 import { AWS_REGIONS, awsHostSources, isAwsS3Host, parseLocation, type LocationOverrides } from '../lib/index.ts';
-import type { ViewQuery } from '../state/url.ts';
+import { overridesOf, type ViewQuery } from '../state/url.ts';
 
 /**
  * Exactly the AWS hostnames a host pool can use (docs/hosts.md): global, s3-external-1, and per region
@@ -62,19 +62,15 @@ export function sourcesForLocation(text: string | undefined, overrides: Location
     const loc = parseLocation(text, overrides);
     // A region newer than AWS_REGIONS: its names are allowed for this page load.
     if (!loc.endpoint && loc.region && !AWS_REGIONS.includes(loc.region)) return awsHostSources(loc.region);
-    return endpointSources(loc.endpoint, loc.forcePathStyle ?? true);
+    return [loc.endpoint, ...(loc.mirrors ?? [])].flatMap((e) => endpointSources(e, loc.forcePathStyle ?? true));
   } catch {
     return [];
   }
 }
 
 /** The endpoint sources a view (as the URL holds it) needs. */
-export function sourcesForQuery(q: Pick<ViewQuery, 'study' | 'endpoint' | 'region' | 'pathStyle'>): string[] {
-  return sourcesForLocation(q.study, {
-    ...(q.endpoint ? { endpoint: q.endpoint } : {}),
-    ...(q.region ? { region: q.region } : {}),
-    ...(q.pathStyle !== undefined ? { forcePathStyle: q.pathStyle } : {}),
-  });
+export function sourcesForQuery(q: Pick<ViewQuery, 'study' | 'endpoint' | 'mirrors' | 'region' | 'pathStyle'>): string[] {
+  return sourcesForLocation(q.study, overridesOf(q));
 }
 
 /** The tighter policy added at startup: connections to the app, AWS S3 and these endpoint sources. */

@@ -7,7 +7,7 @@ import { StudyState } from './study.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { SaveState, type SaveInput } from './save.svelte.ts';
-import { DEFAULT_QUERY, decodeQuery, encodeQuery, type ViewQuery } from './url.ts';
+import { DEFAULT_QUERY, decodeQuery, encodeQuery, overridesOf, queryOf, type ViewQuery } from './url.ts';
 import { describeProblem, type Problem } from './errors.ts';
 import type { InspectSource } from './inspect.svelte.ts';
 import { DescriptionState, textKeys } from './description.svelte.ts';
@@ -158,10 +158,7 @@ export class AppState {
       entities: o.entities,
     };
     if (s.text) q.study = s.text;
-    if (s.overrides.endpoint) q.endpoint = s.overrides.endpoint;
-    if (s.overrides.region) q.region = s.overrides.region;
-    if (s.overrides.forcePathStyle !== undefined) q.pathStyle = s.overrides.forcePathStyle;
-    if (s.overrides.requesterPays) q.requesterPays = true;
+    Object.assign(q, queryOf(s.overrides));
     if (this.participants.sort) q.sort = this.participants.sort;
     if (sel.seed !== undefined) q.seed = sel.seed;
     return q;
@@ -189,12 +186,7 @@ export class AppState {
     this.participants.setSort(q.sort);
     this.restored = true;
     if (q.study) {
-      await this.study.open(q.study, {
-        ...(q.endpoint ? { endpoint: q.endpoint } : {}),
-        ...(q.region ? { region: q.region } : {}),
-        ...(q.pathStyle !== undefined ? { forcePathStyle: q.pathStyle } : {}),
-        ...(q.requesterPays ? { requesterPays: true } : {}),
-      });
+      await this.study.open(q.study, overridesOf(q));
     }
   }
 
@@ -210,15 +202,8 @@ export class AppState {
 
   /** The view as it will be once `text` is open with `overrides`. */
   #queryFor(text: string, overrides: LocationOverrides): ViewQuery {
-    const { endpoint: _e, region: _r, pathStyle: _p, requesterPays: _rp, ...rest } = this.toQuery();
-    return {
-      ...rest,
-      study: text,
-      ...(overrides.endpoint ? { endpoint: overrides.endpoint } : {}),
-      ...(overrides.region ? { region: overrides.region } : {}),
-      ...(overrides.forcePathStyle !== undefined ? { pathStyle: overrides.forcePathStyle } : {}),
-      ...(overrides.requesterPays ? { requesterPays: true } : {}),
-    };
+    const { endpoint: _e, mirrors: _m, region: _r, pathStyle: _p, requesterPays: _rp, ...rest } = this.toQuery();
+    return { ...rest, study: text, ...queryOf(overrides) };
   }
 
   /** participants.tsv's failure, unless the study already shows a problem reading its files. */

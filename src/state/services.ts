@@ -60,6 +60,7 @@ export function createServices(opts: { cache?: ListingCache; pickFolder?: () => 
         ...(credentials ? { credentials, anon: false } : { anon: true }),
         ...(loc.region ? { region: loc.region } : {}),
         ...(loc.endpoint ? { endpoint: loc.endpoint } : {}),
+        ...(loc.mirrors?.length ? { mirrors: loc.mirrors } : {}),
         ...(loc.forcePathStyle !== undefined ? { forcePathStyle: loc.forcePathStyle } : {}),
         // Requester pays counts only on signed requests: without credentials the bucket refuses, and the
         // problem offers "Add credentials" (docs/real-s3.md, "Requester pays").

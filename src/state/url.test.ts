@@ -6,6 +6,7 @@ describe('view query in the URL hash', () => {
     const q: ViewQuery = {
       study: 's3://my bucket/a&b=c/#x',
       endpoint: 'http://127.0.0.1:9000',
+      mirrors: ['http://127.0.0.2:9000', 'https://m.example/a&b'],
       region: 'eu-west-1',
       pathStyle: true,
       requesterPays: true,

@@ -1,6 +1,6 @@
 // The shareable part of the view, as URL hash parameters. Pure: no Svelte, no window, so it is tested in Node.
 // Credentials never appear here; nothing that reads them is in this file.
-import { ENTITY_FACETS, validateSeed, type EntityFacet, type Filter, type SortDirection } from '../lib/index.ts';
+import { ENTITY_FACETS, validateSeed, type EntityFacet, type Filter, type LocationOverrides, type SortDirection } from '../lib/index.ts';
 
 export type SelectionMode = 'all' | 'hand' | 'filter' | 'random';
 export type DerivsMode = 'all' | 'none' | 'some';
@@ -12,6 +12,8 @@ export interface ViewQuery {
   /** What the user pasted or picked, as `parseLocation` reads it. */
   study?: string;
   endpoint?: string;
+  /** Mirror endpoints of `endpoint` (docs/hosts.md, "Custom endpoints and mirrors"). */
+  mirrors?: string[];
   region?: string;
   pathStyle?: boolean;
   /** The bucket is requester pays (sent only with credentials, which never appear here). */
@@ -51,6 +53,28 @@ export const DEFAULT_QUERY: ViewQuery = {
   topNames: [],
   entities: {},
 };
+
+/** Where the view says the study is served: what `parseLocation` takes besides the text. */
+export function overridesOf(q: Pick<ViewQuery, 'endpoint' | 'mirrors' | 'region' | 'pathStyle' | 'requesterPays'>): LocationOverrides {
+  return {
+    ...(q.endpoint ? { endpoint: q.endpoint } : {}),
+    ...(q.mirrors?.length ? { mirrors: [...q.mirrors] } : {}),
+    ...(q.region ? { region: q.region } : {}),
+    ...(q.pathStyle !== undefined ? { forcePathStyle: q.pathStyle } : {}),
+    ...(q.requesterPays ? { requesterPays: true } : {}),
+  };
+}
+
+/** The view's fields for these overrides (`overridesOf` read back). */
+export function queryOf(o: LocationOverrides): Pick<ViewQuery, 'endpoint' | 'mirrors' | 'region' | 'pathStyle' | 'requesterPays'> {
+  return {
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.mirrors?.length ? { mirrors: [...o.mirrors] } : {}),
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.forcePathStyle !== undefined ? { pathStyle: o.forcePathStyle } : {}),
+    ...(o.requesterPays ? { requesterPays: true } : {}),
+  };
+}
 
 /** A seed as typed or as the URL has it: what the engine's validateSeed accepts, else undefined. */
 export function parseSeed(text: string | null): number | undefined {
@@ -92,6 +116,8 @@ export function decodeQuery(hash: string): ViewQuery {
   if (study) q.study = study;
   const endpoint = p.get('endpoint');
   if (endpoint) q.endpoint = endpoint;
+  const mirrors = p.getAll('mirror').filter(Boolean);
+  if (mirrors.length) q.mirrors = mirrors;
   const region = p.get('region');
   if (region) q.region = region;
   if (p.has('pathStyle')) q.pathStyle = p.get('pathStyle') === '1';
@@ -127,6 +153,7 @@ export function encodeQuery(q: ViewQuery): string {
   const p = new URLSearchParams();
   if (q.study) p.set('study', q.study);
   if (q.endpoint) p.set('endpoint', q.endpoint);
+  for (const m of q.mirrors ?? []) p.append('mirror', m);
   if (q.region) p.set('region', q.region);
   if (q.pathStyle !== undefined) p.set('pathStyle', q.pathStyle ? '1' : '0');
   if (q.requesterPays) p.set('requesterPays', '1');

@@ -91,6 +91,15 @@ describe('parseLocation', () => {
     expect(parseLocation('demo/p/q')).toMatchObject({ bucket: 'demo', prefix: 'p/q' });
   });
 
+  it('takes mirror endpoints of a custom endpoint, checked as the endpoint is, and refuses them alone', () => {
+    const loc = parseLocation('s3://demo/p', { endpoint: 'http://127.0.0.1:9000', mirrors: ['http://127.0.0.2:9000/', ' ', 'http://127.0.0.1:9000', 'http://127.0.0.2:9000'] });
+    expect(loc.mirrors).toEqual(['http://127.0.0.2:9000']);
+    expect(parseLocation('s3://demo/p', { endpoint: 'http://127.0.0.1:9000', mirrors: [] }).mirrors).toBeUndefined();
+    expect(() => parseLocation('s3://demo/p', { endpoint: 'http://127.0.0.1:9000', mirrors: ['ftp://x'] })).toThrow(/mirror endpoint "ftp:\/\/x" must start with http/);
+    expect(() => parseLocation('s3://demo/p', { endpoint: 'http://127.0.0.1:9000', mirrors: ['http://u:p@m.example'] })).toThrow(/user name or password/);
+    expect(() => parseLocation('s3://demo/p', { mirrors: ['http://127.0.0.2:9000'] })).toThrow(/enter the endpoint too/);
+  });
+
   it('refuses what is not a location with a message saying what to paste', () => {
     const bad: [string, string][] = [
       ['', 'InvalidOption'],

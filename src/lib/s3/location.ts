@@ -9,6 +9,8 @@ export interface StudyLocation {
   prefix: string;
   /** Custom S3-compatible endpoint (MinIO, Ceph, moto), without a trailing slash. */
   endpoint?: string;
+  /** More endpoints serving the same buckets as `endpoint` (docs/hosts.md, "Custom endpoints and mirrors"): each a host pool of its own. */
+  mirrors?: string[];
   region?: string;
   forcePathStyle?: boolean;
   /**
@@ -27,6 +29,8 @@ export interface StudyLocation {
 /** Settings from the "advanced" form; they override what the text implies. */
 export interface LocationOverrides {
   endpoint?: string;
+  /** Mirror endpoints of `endpoint` (ignored without one). */
+  mirrors?: string[];
   region?: string;
   forcePathStyle?: boolean;
   requesterPays?: boolean;
@@ -200,26 +204,36 @@ export function parseLocation(text: string, overrides: LocationOverrides = {}): 
   return applyOverrides(loc, overrides);
 }
 
+/** An endpoint as typed, checked: http(s), no user name or password; without a trailing slash. */
+function checkEndpoint(typed: string, what: string): string {
+  const endpoint = typed.trim().replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new S3BIDSError('InvalidOption', `The ${what} "${endpoint}" is not a web address: write it as http://host:port or https://host.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new S3BIDSError('InvalidOption', `The ${what} "${endpoint}" must start with http:// or https://.`);
+  // A name and password in an address would travel with every request and land in links and exports.
+  if (url.username || url.password)
+    throw new S3BIDSError(
+      'InvalidOption',
+      `The ${what} holds a user name or password ("…@${url.host}"). Remove it and enter the keys under credentials instead: they are kept in memory only.`,
+    );
+  return endpoint;
+}
+
 function applyOverrides(loc: StudyLocation, o: LocationOverrides): StudyLocation {
   const out = { ...loc };
-  const endpoint = o.endpoint?.trim().replace(/\/+$/, '');
-  if (endpoint) {
-    let url: URL;
-    try {
-      url = new URL(endpoint);
-    } catch {
-      throw new S3BIDSError('InvalidOption', `The endpoint "${endpoint}" is not a web address: write it as http://host:port or https://host.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new S3BIDSError('InvalidOption', `The endpoint "${endpoint}" must start with http:// or https://.`);
-    // A name and password in an address would travel with every request and land in links and exports.
-    if (url.username || url.password)
-      throw new S3BIDSError(
-        'InvalidOption',
-        `The endpoint holds a user name or password ("…@${url.host}"). Remove it and enter the keys under credentials instead: they are kept in memory only.`,
-      );
-    out.endpoint = endpoint;
+  if (o.endpoint?.trim()) {
+    out.endpoint = checkEndpoint(o.endpoint, 'endpoint');
     out.forcePathStyle = true;
+    const mirrors = [...new Set((o.mirrors ?? []).filter((m) => m.trim()).map((m) => checkEndpoint(m, 'mirror endpoint')))].filter((m) => m !== out.endpoint);
+    if (mirrors.length) out.mirrors = mirrors;
+  } else if (o.mirrors?.some((m) => m.trim())) {
+    // AWS buckets have their own equivalent hostnames; mirrors are for a custom endpoint.
+    throw new S3BIDSError('InvalidOption', 'Mirror endpoints serve the same buckets as a custom endpoint: enter the endpoint too, or leave the mirrors empty for AWS.');
   }
   const region = o.region?.trim();
   if (region) {
