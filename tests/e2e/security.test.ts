@@ -169,6 +169,28 @@ describe('Content-Security-Policy', () => {
     expect(other.hits()).toBe(1);
   });
 
+  it('mirror endpoints in the URL are allowed, and the study is listed over every one of them', async () => {
+    const page = browser.page;
+    // Another loopback address: another host to the browser, six more connections (docs/hosts.md).
+    const second = await startProxy({ target: moto.endpoint, host: '127.0.0.2' });
+    try {
+      await page.goto('about:blank');
+      await page.goto(app.url + hashFor('s3://e2e-csp/demo', `&endpoint=${encodeURIComponent(moto.endpoint)}&mirror=${encodeURIComponent(second.endpoint)}`));
+      await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
+      expect((await policies(page))[1]).toBe(`connect-src 'self' ${AWS_S3_SOURCES.join(' ')} ${moto.endpoint} ${second.endpoint}`);
+      expect(second.stats.requests).toBeGreaterThan(0);
+      // The mirror stays in the URL, so a shared link lists the same way.
+      expect(decodeURIComponent(page.url())).toContain(`mirror=${second.endpoint}`);
+      await page.getByText('Advanced: endpoint, mirrors, region, credentials').click();
+      // The form shows what the link opened (so "Open" again keeps it).
+      expect(await page.getByLabel('Endpoint', { exact: true }).inputValue()).toBe(moto.endpoint);
+      expect(await page.getByLabel('Mirror endpoints, one per line (optional)').inputValue()).toBe(second.endpoint);
+      expect(await violations(page)).toEqual([]);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('a newly configured endpoint reloads the page once, with that endpoint allowed', async () => {
     const page = browser.page;
     await page.goto(app.url + hashFor(`${moto.endpoint}/e2e-csp/demo`));
