@@ -11,18 +11,11 @@ const seconds = async (fn: () => Promise<unknown>) => {
   return (performance.now() - t) / 1000;
 };
 
-/** pyAFQ: `_ls_s3fs` for the subjects, then `_get_matching_s3_keys` per subject, one after another. */
-async function perSubjectSequential(client: S3Client, bucket: string, prefix: string): Promise<number> {
-  const level = await listLevel(client, bucket, `${prefix}/`);
-  let n = level.objects.length;
-  for (const folder of level.folders) n += (await listAll(client, bucket, folder)).length;
-  return n;
-}
-
-export async function listingFigures(client: S3Client, bucket: string, prefix: string, expectKeys: number): Promise<Figure[]> {
+/** Seconds per run of listStudy (8 in flight) and of one sequential ListObjectsV2 pass, alternated, each checked for every key. */
+async function oursAndSinglePass(client: S3Client, bucket: string, prefix: string, expectKeys: number, runs = 3): Promise<{ ours: number[]; single: number[] }> {
   const ours: number[] = [];
   const single: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < runs; i++) {
     ours.push(
       await seconds(async () => {
         const l = await listStudy(client, bucket, prefix, { concurrency: 8 });
@@ -36,6 +29,19 @@ export async function listingFigures(client: S3Client, bucket: string, prefix: s
       }),
     );
   }
+  return { ours, single };
+}
+
+/** pyAFQ: `_ls_s3fs` for the subjects, then `_get_matching_s3_keys` per subject, one after another. */
+async function perSubjectSequential(client: S3Client, bucket: string, prefix: string): Promise<number> {
+  const level = await listLevel(client, bucket, `${prefix}/`);
+  let n = level.objects.length;
+  for (const folder of level.folders) n += (await listAll(client, bucket, folder)).length;
+  return n;
+}
+
+export async function listingFigures(client: S3Client, bucket: string, prefix: string, expectKeys: number): Promise<Figure[]> {
+  const { ours, single } = await oursAndSinglePass(client, bucket, prefix, expectKeys);
   // Minutes per run: measured once.
   const perSubject = await seconds(async () => {
     const n = await perSubjectSequential(client, bucket, prefix);
@@ -81,22 +87,7 @@ export function nonSubjectStudy(folders = 2000, perFolder = 5): { key: string; b
 
 /** listStudy over `nonSubjectStudy` vs one sequential ListObjectsV2 pass (time ratio, lower is better). */
 export async function nonSubjectListingFigure(client: S3Client, bucket: string, prefix: string, expectKeys: number): Promise<Figure> {
-  const ours: number[] = [];
-  const single: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    ours.push(
-      await seconds(async () => {
-        const l = await listStudy(client, bucket, prefix, { concurrency: 8 });
-        if (l.keys.length !== expectKeys) throw new Error(`listStudy found ${l.keys.length} keys, expected ${expectKeys}`);
-      }),
-    );
-    single.push(
-      await seconds(async () => {
-        const keys = await listAll(client, bucket, `${prefix}/`);
-        if (keys.length !== expectKeys) throw new Error(`single pass found ${keys.length} keys`);
-      }),
-    );
-  }
+  const { ours, single } = await oursAndSinglePass(client, bucket, prefix, expectKeys);
   const o = median(ours);
   const s = median(single);
   const fmt = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
