@@ -116,6 +116,7 @@ export {
   type PlanEntry,
   type PlanAction,
   buildPlanTree,
+  buildPlanTreeSliced,
   visibleRows,
   planStory,
   fileState,

@@ -1,14 +1,45 @@
 // The plan opened as a tree (README.md, "Using the app"): which nodes are open, and the rows that shows.
-// The tree is only built while it is open, so a large plan costs nothing until someone looks at it.
-import { buildPlanTree, visibleRows, type DownloadPlan, type PlanTree, type PlanTreeRow } from '../lib/index.ts';
+// The tree is only built while it is open, so a large plan costs nothing until someone looks at it; a
+// big plan's tree is built in slices, so the page stays responsive meanwhile.
+import { buildPlanTree, buildPlanTreeSliced, visibleRows, type DownloadPlan, type PlanTree, type PlanTreeRow } from '../lib/index.ts';
+
+/** Files grouped at once; a bigger plan is grouped in slices (src/lib/slices). */
+const GROUP_AT_ONCE = 20_000;
 
 export class PlanTreeState {
   #plan: () => DownloadPlan | undefined;
   #open = $state(false);
   #expanded = $state.raw<ReadonlySet<string>>(new Set());
 
+  /** The last tree built in slices, and of which plan. */
+  #sliced = $state.raw<{ plan: DownloadPlan; tree: PlanTree } | undefined>(undefined);
+  #stop: () => void;
+
   constructor(plan: () => DownloadPlan | undefined) {
     this.#plan = plan;
+    this.#stop = $effect.root(() => {
+      $effect(() => {
+        const p = this.#plan();
+        if (!this.#open || !p || p.entries.length <= GROUP_AT_ONCE) return;
+        const ac = new AbortController();
+        buildPlanTreeSliced(p, { signal: ac.signal }).then(
+          (tree) => void (this.#sliced = { plan: p, tree }),
+          () => undefined, // Stopped: a newer plan or a closed view.
+        );
+        return () => ac.abort();
+      });
+    });
+  }
+
+  /** Stops following the plan. */
+  dispose(): void {
+    this.#stop();
+  }
+
+  /** A big plan's tree is being grouped. */
+  get grouping(): boolean {
+    const p = this.#plan();
+    return this.#open && !!p && p.entries.length > GROUP_AT_ONCE && this.#sliced?.plan !== p;
   }
 
   /** Whether the plan view is shown. */
@@ -26,7 +57,9 @@ export class PlanTreeState {
 
   readonly tree: PlanTree | undefined = $derived.by(() => {
     const plan = this.#plan();
-    return this.#open && plan ? buildPlanTree(plan) : undefined;
+    if (!this.#open || !plan) return undefined;
+    if (plan.entries.length <= GROUP_AT_ONCE) return buildPlanTree(plan);
+    return this.#sliced?.plan === plan ? this.#sliced.tree : undefined;
   });
 
   readonly rows: PlanTreeRow[] = $derived(this.tree ? visibleRows(this.tree, this.#expanded) : []);

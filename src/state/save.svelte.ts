@@ -170,6 +170,7 @@ export class SaveState {
   /** Stops following the choice. */
   dispose(): void {
     this.#stop();
+    this.tree.dispose();
   }
 
   get canPickFolder() {

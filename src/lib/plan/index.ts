@@ -5,5 +5,5 @@
 export type { DownloadOptions, DownloadPlan, PlanEntry, PlanAction, EntityFacet, EntityFilters } from './types.ts';
 export { APP_DIR, unsafePathReason, localPathFor } from './local-path.ts';
 export { diskName, diskCollisions, refuseDiskCollisions, refuseDiskCollisionSteps } from './collisions.ts';
-export { buildPlanTree, visibleRows, planStory, fileState, placeOf, emptyStory, FILE_STATES } from './tree.ts';
+export { buildPlanTree, buildPlanTreeSliced, visibleRows, planStory, fileState, placeOf, emptyStory, FILE_STATES } from './tree.ts';
 export type { ByteStory, Tally, FileState, PlanTree, PlanTreeNode, PlanTreeRow, TreeNodeKind } from './tree.ts';

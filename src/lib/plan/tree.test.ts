@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlanTree, fileState, placeOf, planStory, visibleRows } from './tree.ts';
+import { buildPlanTree, buildPlanTreeSliced, fileState, placeOf, planStory, visibleRows } from './tree.ts';
 import type { PlanEntry } from './types.ts';
 
 const e = (localPath: string, size: number, more: Partial<PlanEntry> = {}): PlanEntry => ({ key: `p/${localPath}`, localPath, size, etag: '"x"', action: 'download', ...more });
@@ -91,5 +91,13 @@ describe('the plan tree', () => {
     expect(big.roots).toHaveLength(1000);
     expect(big.story.planned).toEqual({ files: 25_000, bytes: 1000 * 300 });
     expect(visibleRows(big, new Set())).toHaveLength(1000);
+  });
+});
+
+describe('the plan tree in slices', () => {
+  it('equals the tree built at once', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => e(`sub-${String(i % 700).padStart(3, '0')}/ses-${i % 3}/anat/f${i}.nii.gz`, i, i % 5 ? {} : { action: 'skip' }));
+    const all = [...entries, ...many];
+    expect(await buildPlanTreeSliced({ entries: all }, { budgetMs: 0 })).toEqual(buildPlanTree({ entries: all }));
   });
 });

@@ -3,6 +3,7 @@
 // that the plan summary, the tree and the save report all read (README.md, "Using the app").
 // Pure: no I/O, no Svelte.
 import type { DownloadPlan, PlanEntry } from './types.ts';
+import { PAUSE_EVERY, runNow, runSliced, type SliceOptions, type Sliced } from '../slices/index.ts';
 
 /**
  * What saving will do with a file given what the folder holds:
@@ -131,6 +132,16 @@ const byLabel = (a: PlanTreeNode, b: PlanTreeNode) => (a.label < b.label ? -1 : 
 
 /** Groups the plan's entries into subject → session → datatype → files, with a byte account per node. */
 export function buildPlanTree(plan: Pick<DownloadPlan, 'entries'>): PlanTree {
+  return runNow(planTreeSteps(plan));
+}
+
+/** `buildPlanTree` in slices that leave the main thread free between them (src/lib/slices). */
+export function buildPlanTreeSliced(plan: Pick<DownloadPlan, 'entries'>, opts: SliceOptions = {}): Promise<PlanTree> {
+  return runSliced(planTreeSteps(plan), opts);
+}
+
+/** `buildPlanTree`, pausing now and then. */
+export function* planTreeSteps(plan: Pick<DownloadPlan, 'entries'>): Sliced<PlanTree> {
   const story = emptyStory();
   const top = new Map<string, PlanTreeNode>();
   let branches = 0;
@@ -147,7 +158,9 @@ export function buildPlanTree(plan: Pick<DownloadPlan, 'entries'>): PlanTree {
   };
   const index = new Map<PlanTreeNode, Map<string, PlanTreeNode>>();
   const files = new Map<PlanTreeNode, PlanTreeNode[]>();
+  let done = 0;
   for (const e of plan.entries) {
+    if (++done % PAUSE_EVERY === 0) yield;
     const state = fileState(e);
     count(story, state, e.size);
     const p = placeOf(e.localPath);
@@ -179,7 +192,10 @@ export function buildPlanTree(plan: Pick<DownloadPlan, 'entries'>): PlanTree {
     n.children = [...kids, ...own];
   };
   const roots = [...top.values()];
-  roots.forEach(finish);
+  for (const r of roots) {
+    finish(r);
+    yield;
+  }
   const subjects = roots.filter((n) => n.kind === 'subject').sort(byLabel);
   const rest = roots.filter((n) => n.kind !== 'subject');
   return { roots: [...subjects, ...rest], story, branches };
