@@ -1,7 +1,10 @@
 // The engine's study model (pyAFQ's S3BIDSStudy, or HBNSite for an HBN site) over a listing already in
 // hand, so opening one makes no request. Plans reuse the model while the choice of subjects stands.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { HBNSite, S3BIDSStudy, isS3BIDSError, type StudyIndex, type StudyListing, type StudyLocation } from '../lib/index.ts';
+import { isS3BIDSError, type S3BIDSStudy, type StudyIndex, type StudyListing, type StudyLocation } from '../lib/index.ts';
+
+/** pyAFQ's study model and the BIDS rules behind it load with the first listing, not with the page. */
+const loadModels = () => import('../lib/bids/index.ts');
 
 export interface ModelChoice {
   client: S3Client;
@@ -23,7 +26,8 @@ export async function openStudyModel(c: ModelChoice): Promise<S3BIDSStudy> {
   }
 }
 
-function openWith(c: ModelChoice, subjects: ModelChoice['subjects'] | undefined): Promise<S3BIDSStudy> {
+async function openWith(c: ModelChoice, subjects: ModelChoice['subjects'] | undefined): Promise<S3BIDSStudy> {
+  const { HBNSite, S3BIDSStudy } = await loadModels();
   const common = { ...(subjects !== undefined ? { subjects } : {}), client: c.client, ...c.source, ...(c.seed !== undefined ? { randomSeed: c.seed } : {}) };
   if (c.location.flavour === 'hbn' && c.location.site) return HBNSite.open({ site: c.location.site, ...common });
   return S3BIDSStudy.open({ studyId: c.location.studyId, bucket: c.location.bucket, s3Prefix: c.location.prefix, ...common });

@@ -61,3 +61,24 @@ export interface CappedText {
 
 /** Bytes of README or CHANGES read at most: enough for any real one, bounded for a stray huge file. */
 export const TEXT_CAP_BYTES = 64 * 1024;
+
+/** Who made a pipeline, from its dataset_description.json (BIDS 1.4+ `GeneratedBy`, or the older `PipelineDescription`). */
+export interface PipelineDescription {
+  generatedBy?: string;
+  version?: string;
+  /** The description's `Name`. */
+  description?: string;
+}
+
+/** Reads who made a pipeline from its dataset_description.json; anything unexpected gives an empty description. */
+export function describePipeline(json: unknown): PipelineDescription {
+  if (!json || typeof json !== 'object') return {};
+  const d = json as Record<string, unknown>;
+  const first = Array.isArray(d.GeneratedBy) ? d.GeneratedBy[0] : undefined;
+  const src = (first && typeof first === 'object' ? first : d.PipelineDescription) as Record<string, unknown> | undefined;
+  const out: PipelineDescription = {};
+  if (src && typeof src.Name === 'string') out.generatedBy = src.Name;
+  if (src && typeof src.Version === 'string') out.version = src.Version;
+  if (typeof d.Name === 'string') out.description = d.Name;
+  return out;
+}

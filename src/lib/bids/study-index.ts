@@ -12,6 +12,9 @@ import { ENTITY_FACETS, facetValue, keyEntities, type KeyEntities } from './enti
 import { pipelineIncluded, resolveOptions, topLevelTaken } from './filters.ts';
 import { pipelineFiles as pipelineFilesIn, pipelinesIn, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
 import { hbnDatasetDescription, planSteps } from './planner.ts';
+import { describePipeline, type PipelineDescription } from './description.ts';
+
+export { describePipeline, type PipelineDescription };
 import { PAUSE_EVERY, runNow, runSliced, type Sliced, type SliceOptions } from '../slices/index.ts';
 
 /**
@@ -19,14 +22,6 @@ import { PAUSE_EVERY, runNow, runSliced, type Sliced, type SliceOptions } from '
  * never guessed from the keys. HBN sites need their site name: it goes into the generated description.
  */
 export type StudyLayout = { flavour: 'bids' } | { flavour: 'hbn'; site: string };
-
-/** Who made a pipeline, from its dataset_description.json (BIDS 1.4+ `GeneratedBy`, or the older `PipelineDescription`). */
-export interface PipelineDescription {
-  generatedBy?: string;
-  version?: string;
-  /** The description's `Name`. */
-  description?: string;
-}
 
 export interface PipelineSummary {
   /** Bare name (`afq`, not a path). */
@@ -87,19 +82,6 @@ export interface IndexParts {
   pipelineFiles?: readonly ObjectInfo[];
   /** Whether `keys` is every key of the study. Default false. */
   complete?: boolean;
-}
-
-/** Reads who made a pipeline from its dataset_description.json; anything unexpected gives an empty description. */
-export function describePipeline(json: unknown): PipelineDescription {
-  if (!json || typeof json !== 'object') return {};
-  const d = json as Record<string, unknown>;
-  const first = Array.isArray(d.GeneratedBy) ? d.GeneratedBy[0] : undefined;
-  const src = (first && typeof first === 'object' ? first : d.PipelineDescription) as Record<string, unknown> | undefined;
-  const out: PipelineDescription = {};
-  if (src && typeof src.Name === 'string') out.generatedBy = src.Name;
-  if (src && typeof src.Version === 'string') out.version = src.Version;
-  if (typeof d.Name === 'string') out.description = d.Name;
-  return out;
 }
 
 interface SubjectData {

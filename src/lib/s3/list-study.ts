@@ -5,7 +5,7 @@ import { clientInfo } from './client.ts';
 import pLimit from 'p-limit';
 import { compareCodePoints } from '../select/compare.ts';
 import { listKeys, listLevel } from './list.ts';
-import { hostPool, type HostPool } from './host-pool.ts';
+import type { HostPool } from './host-pool.ts';
 import type { ObjectInfo, StudyListing } from './types.ts';
 
 export interface ListStudyProgress {
@@ -96,7 +96,8 @@ export async function listStudy(
   // Each request goes to the least busy hostname of the bucket (docs/hosts.md) when there is a pool.
   const listTop = (c: S3Client) => listLevel(c, bucket, base, { ...(outer ? { signal: outer } : {}), onPage: () => void requests++ });
   const level = await (opts.pool ? opts.pool.run(listTop) : listTop(client));
-  const pool = opts.pool ?? hostPool(client, bucket);
+  // Loaded here, not with the page: a browser lists only after it starts (docs/hosts.md).
+  const pool = opts.pool ?? (await import('./host-pool.ts')).hostPool(client, bucket);
   const via = <T,>(fn: (c: S3Client) => Promise<T>): Promise<T> => pool.run(fn);
   const topFolders = level.folders.map((f) => f.slice(base.length));
   const partial: StudyListing = { endpoint, bucket, prefix: norm, topFolders, topObjects: level.objects, keys: [], listedAt: '' };
