@@ -228,9 +228,9 @@ export async function listStudy(
   }
   progress();
   ranges.sort((a, b) => a.from - b.from);
-  // Ranges come in key order already: the sort only merges in the objects between folders.
   // Ranges come in key order already: the few objects between folders are merged in, one pass, no sort of
-  // every key (tens of thousands of them would hold the page's main thread).
+  // every key (tens of thousands of them would hold the page's main thread); keys out of order (a server
+  // that does not sort) are sorted after all.
   const byKey = (a: ObjectInfo, b: ObjectInfo) => compareKeys(a.key, b.key);
   const inRanges = ranges.flatMap((r) => r.out);
   const between = [...level.objects, ...loose].sort(byKey);
