@@ -3,6 +3,7 @@ import { installConnectPolicy } from './security/index.ts';
 import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
+import { warmFormatters } from './components/format.ts';
 import { AppState } from './state/app.svelte.ts';
 import { createServices } from './state/services.ts';
 
@@ -14,3 +15,5 @@ const services = createServices(picker ? { pickFolder: () => picker.call(window,
 const app = new AppState(services, { guard });
 
 mount(App, { target: document.getElementById('app')!, props: { app, win: window } });
+// A task of its own, so the formatters' start-up cost is not added to the first render's (components/format.ts).
+setTimeout(warmFormatters, 0);

@@ -228,3 +228,6 @@ export {
   type ResolvedSidecar,
   type LocalDir,
 } from './json/index.ts';
+
+// Pausing long work so the page stays responsive (src/lib/slices).
+export { nextTask } from './slices/index.ts';

@@ -10,6 +10,7 @@ import {
   getObjectText,
   parseLocation,
   missingMarkersFromReadme,
+  nextTask,
   parseParticipantsOffThread,
   relativeKey,
   TEXT_CAP_BYTES,
@@ -146,6 +147,10 @@ export class StudyState {
     this.#participants.reset();
     this.region = undefined;
     this.regionFromS3 = false;
+    // Building the client and sending the first request wait for a task of their own: a study opened from
+    // the link at page load would otherwise add them to the first render's task (README, "Benchmarks").
+    await nextTask();
+    if (!current()) return;
     let made: S3Client | undefined;
     try {
       // Credentials belong to the bucket and endpoint they were entered for: a link to any other drops them.
