@@ -26,7 +26,8 @@ export interface ProxyStats {
   bytesOut: number;
   /** Most requests in flight at once. */
   maxInFlight: number;
-  perKey: Map<string, { requests: number; bytes: number; ranges: string[] }>;
+  /** Per object key: requests, body bytes relayed, Range headers, and bodies relayed to their end (`bodies`). */
+  perKey: Map<string, { requests: number; bytes: number; ranges: string[]; bodies: number }>;
 }
 
 export interface HoldOptions {
@@ -176,7 +177,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       wake();
     });
     if (method === 'OPTIONS') stats.options++;
-    const per = stats.perKey.get(key) ?? { requests: 0, bytes: 0, ranges: [] };
+    const per = stats.perKey.get(key) ?? { requests: 0, bytes: 0, ranges: [], bodies: 0 };
     per.requests++;
     if (typeof req.headers.range === 'string') per.ranges.push(req.headers.range);
     stats.perKey.set(key, per);
@@ -239,6 +240,12 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       let done = false;
       let upstreamEnded = false;
       let waiting = false;
+      // Counted once every byte is written: the client may close as soon as it has them, before end().
+      let counted = false;
+      const wholeBody = () => {
+        if (isBody && !counted) per.bodies++;
+        counted = true;
+      };
       // A client that went away gets nothing more, and nothing more is counted.
       res.on('close', () => {
         done = true;
@@ -248,6 +255,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
       const end = () => {
         if (done) return;
         done = true;
+        wholeBody();
         res.end();
       };
       /** Writes what fits before a fault's cut; false when the client's buffer is full. */
@@ -263,6 +271,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
           sent += part.length;
           stats.bytesOut += part.length;
           per.bytes += part.length;
+          if (cut === Infinity && sent === len) wholeBody();
         }
         if (sent >= cut) {
           done = true;
