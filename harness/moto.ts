@@ -57,13 +57,14 @@ export function motoAvailable(): boolean {
  * Starts moto on port 0 and reads the port it bound from its log: choosing a free port first and passing
  * it on would race every other process on the machine that opens a port in between.
  */
-async function launch(logFile: string, requested = 0, preloadFile?: string): Promise<{ child: ChildProcess; port: number }> {
+async function launch(logFile: string, requested = 0, preloadFile?: string, fastListing = false): Promise<{ child: ChildProcess; port: number }> {
   // Logs go to a file: moto logs every request under a lock, and an undrained pipe deadlocks it.
   const fd = openSync(logFile, 'a');
   const args = ['-H', '127.0.0.1', '-p', String(requested)];
-  // With objects to preload: moto's own server, started by harness/moto-preload.py after putting them
-  // into its in-memory backend (the Python that has moto is the one moto_server runs on: python3).
-  const [command, argv] = preloadFile ? ['python3', [join(import.meta.dirname, 'moto-preload.py'), preloadFile, ...args]] : ['moto_server', args];
+  // With objects to preload or the fast listing: moto's own server, started by harness/moto-server.py
+  // (the Python that has moto is the one moto_server runs on: python3).
+  const extra = [...(fastListing ? ['--fast-listing'] : []), ...(preloadFile ? ['--preload', preloadFile] : [])];
+  const [command, argv] = extra.length ? ['python3', [join(import.meta.dirname, 'moto-server.py'), ...extra, ...args]] : ['moto_server', args];
   const child = spawn(command, argv, {
     stdio: ['ignore', fd, fd],
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', PYTHONUNBUFFERED: '1' },
@@ -97,8 +98,10 @@ export const portInUse = (port: number) => portOpen(port);
 /**
  * `port`: a fixed port (npm start keeps the demo's address stable, so a saved link keeps working); the
  * caller checks it is free first. Tests leave it out and get a free one.
+ * `fastListing`: ListObjectsV2 from a sorted index, written directly, at a small cost per page that does
+ * not grow with the bucket, as on S3 (harness/README.md, "The bench's moto"); the bench lists through it.
  */
-export async function startMoto(opts: { port?: number; preload?: Preload[] } = {}): Promise<Moto> {
+export async function startMoto(opts: { port?: number; preload?: Preload[]; fastListing?: boolean } = {}): Promise<Moto> {
   const dir = mkdtempSync(join(tmpdir(), 's3bids-moto-'));
   const logFile = join(dir, 'moto.log');
   let preloadFile: string | undefined;
@@ -111,7 +114,7 @@ export async function startMoto(opts: { port?: number; preload?: Preload[] } = {
     }
     writeFileSync(preloadFile, lines.join('\n') + '\n');
   }
-  const { child, port } = await launch(logFile, opts.port ?? 0, preloadFile);
+  const { child, port } = await launch(logFile, opts.port ?? 0, preloadFile, opts.fastListing);
   const endpoint = `http://127.0.0.1:${port}`;
   const admin = new S3Client({
     region: 'us-east-1',

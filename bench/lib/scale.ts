@@ -1,5 +1,5 @@
 // The Healthy Brain Network's scale: a generated study of 2,000 subjects and 76,006 keys (and one of
-// 10,038 keys to see how cost grows), put into a moto of its own in-process (harness/moto-preload.py),
+// 10,038 keys to see how cost grows), put into a moto of its own in-process (harness/moto-server.py),
 // behind the same +30 ms proxy as the other listing figures. Measured: cold listing in Node and in
 // Chromium against one sequential pass, the cached revisit, time per key from 10k to 75k keys, and the
 // built app opening the study with everything chosen (listing in hand → overview and participants
@@ -30,6 +30,7 @@ export async function scaleFigures(o: { b: BenchBrowser; appDir: () => Promise<s
   const smallKeys = hbnScaleKeyCount(SMALL);
   const t0 = performance.now();
   const moto = await startMoto({
+    fastListing: true,
     preload: [
       {
         bucket: BUCKET,
