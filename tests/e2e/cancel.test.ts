@@ -1,39 +1,28 @@
 // Cancel mid-save and resume, through a proxy that adds latency like a real network round trip.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startMoto, type Moto } from '#harness/moto.ts';
 import { startProxy, type Proxy } from '#harness/proxy.ts';
-import { serveDist } from '#harness/app.ts';
-import { launchChromium, readOpfsTree, type Chromium } from '#harness/chromium.ts';
-import { demoStudy, seedFiles } from '#harness/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
+import { readOpfsTree } from '#harness/chromium.ts';
+import { startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { bodyBytes } from '#harness/fixtures/types.ts';
 
-let moto: Moto;
+let demo: DemoApp;
 let proxy: Proxy;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
-let files: FixtureFile[];
 
 beforeAll(async () => {
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket('e2e-cancel');
-  files = await demoStudy();
-  await seedFiles(moto, 'e2e-cancel', 'demo', files);
-  proxy = await startProxy({ target: moto.endpoint, delayMs: 150 });
-  browser = await launchChromium({ pickedFolder: 'cancel' });
+  demo = await startDemoApp({ bucket: 'e2e-cancel', prefix: 'demo', browser: { pickedFolder: 'cancel' } });
+  proxy = await startProxy({ target: demo.moto.endpoint, delayMs: 150 });
 });
 afterAll(async () => {
-  await browser?.close();
   await proxy?.stop();
-  await app?.close();
-  await moto?.stop();
+  await demo?.stop();
 });
 
 const filesDone = (text: string | null) => Number(/(\d+) of \d+ files/.exec(text ?? '')?.[1] ?? 0);
 
 it('cancels a running save without waiting for bodies in flight, keeps what is finished, and resumes to a complete folder', async () => {
-  const page = browser.page;
-  await page.goto(`${app.url}#study=${encodeURIComponent(`${proxy.endpoint}/e2e-cancel/demo`)}&mode=all&derivs=all&top=all`);
+  const page = demo.browser.page;
+  await page.goto(`${demo.app.url}#study=${encodeURIComponent(`${proxy.endpoint}/e2e-cancel/demo`)}&mode=all&derivs=all&top=all`);
   await expect.poll(() => page.getByTestId('plan-summary').textContent(), { timeout: 120_000 }).toMatch(/\d+ files/);
   const total = Number(/([\d,]+) files/.exec((await page.getByTestId('plan-summary').textContent())!)![1]!.replace(/,/g, ''));
 
@@ -60,12 +49,12 @@ it('cancels a running save without waiting for bodies in flight, keeps what is f
   const tree = await readOpfsTree(page, 'cancel');
   const saved = Object.keys(tree).filter((p) => !p.startsWith('.s3bids/'));
   expect(saved).toHaveLength(total);
-  const byKey = new Map(files.map((f) => [f.key, bodyBytes(f.body)]));
+  const byKey = new Map(demo.files.map((f) => [f.key, bodyBytes(f.body)]));
   for (const p of saved) {
     const src = byKey.get(p);
     expect(src, p).toBeDefined();
     expect(tree[p]!.sha256, p).toBe(createHash('sha256').update(src!).digest('hex'));
   }
   expect(Object.keys(tree).some((p) => p.startsWith('.s3bids/partial/') && tree[p]!.size > 0)).toBe(false);
-  expect(browser.pageErrors).toEqual([]);
+  expect(demo.browser.pageErrors).toEqual([]);
 });

@@ -4,11 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
 import { startProxy, type Proxy } from '#harness/proxy.ts';
-import { serveDist } from '#harness/app.ts';
-import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, bidsStudy, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { openStudy, startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, bidsStudy, seedFiles } from '#harness/fixtures/index.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
@@ -17,32 +15,20 @@ const BUCKET = 'e2e-choice';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
 
-let moto: Moto;
+let demo: DemoApp;
 let noCors: Proxy;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
-  await moto.createBucket('e2e-choice-nocors', { cors: false });
-  await seedFiles(moto, 'e2e-choice-nocors', 'other', await bidsStudy());
-  noCors = await startProxy({ target: moto.endpoint, stripCors: true });
-  browser = await launchChromium();
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX });
+  await demo.moto.createBucket('e2e-choice-nocors', { cors: false });
+  await seedFiles(demo.moto, 'e2e-choice-nocors', 'other', await bidsStudy());
+  noCors = await startProxy({ target: demo.moto.endpoint, stripCors: true });
 });
 afterAll(async () => {
   await noCors?.stop();
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
+  await demo?.stop();
 });
-
-async function openStudy(page: Page, text: string) {
-  await page.getByLabel('S3 location, URL or accession').fill(text);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
 
 const chosen = async (page: Page) => ((await page.getByTestId('selected-ids').textContent()) ?? '').split(', ').filter((s) => s.startsWith('sub-'));
 const ticked = (page: Page) =>
@@ -50,18 +36,10 @@ const ticked = (page: Page) =>
     rows.filter((r) => (r.querySelector('input[type=checkbox]') as HTMLInputElement | null)?.checked).map((r) => r.getAttribute('data-id')!).sort(),
   );
 
-async function openDemo(page: Page) {
-  await page.goto('about:blank');
-  await page.goto(app.url);
-  await openStudy(page, `${moto.endpoint}/${BUCKET}/${PREFIX}`);
-  await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
-  await expect.poll(() => page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
-}
-
 describe('choosing subjects and exporting the choice', () => {
   it('ticks show the chosen set in every mode; a tick outside "by hand" keeps the choice and changes one subject', async () => {
-    const page = browser.page;
-    await openDemo(page);
+    const page = demo.browser.page;
+    await demo.openDemo(page);
     await page.getByLabel('Random subset').check();
     await page.getByLabel('How many').fill('3');
     await page.getByLabel('Seed').fill('42');
@@ -86,8 +64,8 @@ describe('choosing subjects and exporting the choice', () => {
   });
 
   it('draws among the filtered candidates, or exactly as pyAFQ from all subjects, and says when the count is larger than the pool', async () => {
-    const page = browser.page;
-    await openDemo(page);
+    const page = demo.browser.page;
+    await demo.openDemo(page);
     await page.locator('.card[data-column="sex"] input[value="F"]').check();
     const females = DEMO_PARTICIPANTS.filter((r) => r.sex === 'F').map((r) => r.participant_id!).filter((id) => DEMO_SUBJECTS.includes(id));
     await expect.poll(() => page.getByTestId('candidates').textContent()).toContain(`${females.length} candidates`);
@@ -111,14 +89,14 @@ describe('choosing subjects and exporting the choice', () => {
   });
 
   it('a ticked pipeline is exactly the pipeline saved: ticking afq leaves afq-extra out, and says pyAFQ would take it', async () => {
-    const page = browser.page;
-    await openDemo(page);
+    const page = demo.browser.page;
+    await demo.openDemo(page);
     await page.getByLabel('All candidates').check();
     await page.locator('input[name="derivs"][value="some"]').check();
     await page.locator('input[name="pipeline"][value="afq"]').check();
     expect(await page.locator('input[name="pipeline"][value="afq-extra"]').isChecked()).toBe(false);
     await expect.poll(() => page.getByTestId('pipelines-included').textContent()).toContain('would also take afq-extra');
-    const client = createS3Client({ endpoint: moto.endpoint });
+    const client = createS3Client({ endpoint: demo.moto.endpoint });
     const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: 'all', client });
     const plan = await study.plan({ includeDerivs: ['afq'], includeDerivsExact: true, overwrite: false, verify: false });
     const planned = plan.entries.filter((e) => !e.refused);
@@ -128,8 +106,8 @@ describe('choosing subjects and exporting the choice', () => {
   });
 
   it('after a study fails to open, the export describes that study, never the previous one', async () => {
-    const page = browser.page;
-    await openDemo(page);
+    const page = demo.browser.page;
+    await demo.openDemo(page);
     await page.getByLabel('All candidates').check();
     await expect.poll(async () => (await chosen(page)).length).toBe(DEMO_SUBJECTS.length);
 

@@ -1,40 +1,26 @@
 // The dataset's own words (README.md, "Using the app"): dataset_description.json's fields, README and
 // CHANGES as plain text, and a citation with a Copy button that says it copied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
-import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { demoStudy, seedFiles } from '#harness/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
+import { startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { bodyBytes } from '#harness/fixtures/types.ts';
 
 const BUCKET = 'e2e-description';
 const PREFIX = 'ds';
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
-let files: FixtureFile[];
+let demo: DemoApp;
 
 beforeAll(async () => {
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  files = await demoStudy();
-  await seedFiles(moto, BUCKET, PREFIX, files);
-  browser = await launchChromium();
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(app.url).origin });
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX });
+  await demo.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(demo.app.url).origin });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
-const text = (key: string) => new TextDecoder().decode(bodyBytes(files.find((f) => f.key === key)!.body));
+const text = (key: string) => new TextDecoder().decode(bodyBytes(demo.files.find((f) => f.key === key)!.body));
 
 describe("the dataset's own words", () => {
   it('shows dataset_description.json, README and CHANGES as plain text, and copies the citation', async () => {
-    const page = browser.page;
+    const page = demo.browser.page;
     const desc = JSON.parse(text('dataset_description.json')) as { Name: string; License: string; BIDSVersion: string; Authors: string[]; DatasetType: string };
-    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}`);
+    await page.goto(demo.studyUrl);
     const field = (name: string) => page.locator(`[data-testid="dataset-description"] [data-field="${name}"]`).textContent();
     await expect.poll(() => field('Name'), { timeout: 120_000 }).toBe(desc.Name);
     expect(await field('License')).toBe(desc.License);

@@ -4,11 +4,10 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
 import { axeFindings } from '#harness/axe.ts';
-import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { launchChromium } from '#harness/chromium.ts';
+import { startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_SUBJECTS } from '#harness/fixtures/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
 
@@ -16,24 +15,15 @@ const BUCKET = 'e2e-facets';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
 
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
+let demo: DemoApp;
 let study: S3BIDSStudy;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
-  browser = await launchChromium();
-  study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: 'all', client: createS3Client({ endpoint: moto.endpoint }) });
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX });
+  study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: 'all', client: createS3Client({ endpoint: demo.moto.endpoint }) });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
 const chosen = async (page: Page) => ((await page.getByTestId('selected-ids').textContent()) ?? '').split(', ').filter((s) => s.startsWith('sub-'));
 const entity = (page: Page, facet: string, value: string) => page.locator(`input[name="entity-${facet}"][value="${value}"]`);
@@ -55,8 +45,8 @@ async function exportedKeys(page: Page): Promise<string[]> {
 
 describe('file choices by BIDS entity', () => {
   it('datatype=anat + session=1 in the page: the plan and the export are exactly those files; the ticks survive a reload', async () => {
-    const page = browser.page;
-    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&mode=all`);
+    const page = demo.browser.page;
+    await page.goto(`${demo.studyUrl}&mode=all`);
     await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     await expect.poll(async () => (await chosen(page)).length).toBeGreaterThan(0);
     const ids = await chosen(page);
@@ -103,9 +93,9 @@ describe('file choices by BIDS entity', () => {
   });
 
   it('suffix and globs are under Advanced and apply on top; every top-level file is offered by name, with the default said', async () => {
-    const page = browser.page;
+    const page = demo.browser.page;
     await page.goto('about:blank');
-    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&mode=all&e.datatype=anat`);
+    await page.goto(`${demo.studyUrl}&mode=all&e.datatype=anat`);
     await expect.poll(() => entity(page, 'datatype', 'anat').isChecked(), { timeout: 120_000 }).toBe(true);
     const ids = await chosen(page);
 
@@ -144,7 +134,7 @@ describe('the file choices on every screen', () => {
           await b.page.emulateMedia({ colorScheme: scheme });
           // Every part of the panel open: entity ticks, pipelines, every top-level file, Advanced.
           const view = `&mode=all&e.datatype=anat&e.session=1&derivs=some&pipelines=afq&top=some&topNames=participants.tsv&suffix=.nii.gz`;
-          await b.page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}${view}`);
+          await b.page.goto(`${demo.studyUrl}${view}`);
           await expect.poll(() => entity(b.page, 'session', '1').isChecked(), { timeout: 120_000 }).toBe(true);
           await expect.poll(() => b.page.locator('input[name="top-name"]').count()).toBeGreaterThan(3);
           expect(await b.page.locator('input[name="suffix"]').isVisible()).toBe(true);

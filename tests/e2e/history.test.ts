@@ -2,44 +2,28 @@
 // entry, so Back returns to the previous study; and a participants filter applies as it is typed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
-import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { openStudy, startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, seedFiles } from '#harness/fixtures/index.ts';
 
 const BUCKET = 'e2e-history';
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
+let demo: DemoApp;
 
 beforeAll(async () => {
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  const files = await demoStudy();
-  await seedFiles(moto, BUCKET, 'demo', files);
+  demo = await startDemoApp({ bucket: BUCKET, prefix: 'demo' });
   // A second study: the demo with two subjects only.
-  await seedFiles(moto, BUCKET, 'two', files.filter((f) => !/(^|\/)sub-/.test(f.key) || /(^|\/)sub-0[12]\//.test(f.key)));
-  browser = await launchChromium();
+  await seedFiles(demo.moto, BUCKET, 'two', demo.files.filter((f) => !/(^|\/)sub-/.test(f.key) || /(^|\/)sub-0[12]\//.test(f.key)));
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
-async function openStudy(page: Page, text: string) {
-  await page.getByLabel('S3 location, URL or accession').fill(text);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
 const subjects = (page: Page) => page.getByTestId('count-subjects').textContent();
 
 describe('history and typing', () => {
   it('goes Back to the previous study, and Forward again', async () => {
-    const page = browser.page;
-    await page.goto(app.url);
-    const demo = `${moto.endpoint}/${BUCKET}/demo`;
-    const two = `${moto.endpoint}/${BUCKET}/two`;
-    await openStudy(page, demo);
+    const page = demo.browser.page;
+    await page.goto(demo.app.url);
+    const full = demo.location;
+    const two = `${demo.moto.endpoint}/${BUCKET}/two`;
+    await openStudy(page, full);
     await expect.poll(() => subjects(page), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
     await openStudy(page, two);
     await expect.poll(() => subjects(page), { timeout: 120_000 }).toBe('2');
@@ -47,16 +31,16 @@ describe('history and typing', () => {
 
     await page.goBack();
     await expect.poll(() => subjects(page), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
-    expect(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('study')).toBe(demo);
-    expect(await page.getByLabel('S3 location, URL or accession').inputValue()).toBe(demo);
+    expect(new URLSearchParams((await page.evaluate(() => location.hash)).slice(1)).get('study')).toBe(full);
+    expect(await page.getByLabel('S3 location, URL or accession').inputValue()).toBe(full);
 
     await page.goForward();
     await expect.poll(() => subjects(page), { timeout: 120_000 }).toBe('2');
   });
 
   it('applies a number filter as it is typed, without Enter or leaving the box', async () => {
-    const page = browser.page;
-    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/demo`)}`);
+    const page = demo.browser.page;
+    await page.goto(demo.studyUrl);
     await expect.poll(() => page.locator('[role=row][data-id]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.getByLabel('age minimum').pressSequentially('40');
     const expected = DEMO_PARTICIPANTS.filter((r) => r.age !== null && r.age !== undefined && Number(r.age) >= 40).map((r) => r.participant_id!);

@@ -3,11 +3,10 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
-import { launchChromium, readOpfsTree, type Chromium } from '#harness/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_PLAN, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
-import { bodyBytes, type FixtureFile } from '#harness/fixtures/types.ts';
+import { readOpfsTree } from '#harness/chromium.ts';
+import { openStudy, startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_PARTICIPANTS, DEMO_PLAN, DEMO_SUBJECTS } from '#harness/fixtures/index.ts';
+import { bodyBytes } from '#harness/fixtures/types.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import { createS3Client } from '../../src/lib/s3/index.ts';
@@ -16,43 +15,27 @@ const BUCKET = 'e2e-journey';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
 
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
-let files: FixtureFile[];
+let demo: DemoApp;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  files = await demoStudy();
-  await seedFiles(moto, BUCKET, PREFIX, files);
-  browser = await launchChromium({ pickedFolder: 'picked' });
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX, browser: { pickedFolder: 'picked' } });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const shot = (page: Page, name: string) => page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
-async function openStudy(page: Page, text: string) {
-  await page.getByLabel('S3 location, URL or accession').fill(text);
-  await page.getByRole('button', { name: 'Open', exact: true }).click();
-}
-
 describe('the app, as a researcher uses it', () => {
   it('opens a study, filters, draws 3 subjects with seed 42, saves a pipeline into a folder, and restores from the URL', async () => {
-    const page = browser.page;
-    await page.goto(app.url);
+    const page = demo.browser.page;
+    await page.goto(demo.app.url);
     await expect.poll(() => page.getByRole('button', { name: 'HBN Site-SI' }).count()).toBe(1);
     await shot(page, '01-picker');
 
-    await openStudy(page, `${moto.endpoint}/${BUCKET}/${PREFIX}`);
+    await openStudy(page, demo.location);
     await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
-    expect(await page.getByTestId('count-files').textContent()).toBe(String(files.length));
+    expect(await page.getByTestId('count-files').textContent()).toBe(String(demo.files.length));
     await expect.poll(() => page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
     await shot(page, '02-overview');
 
@@ -83,7 +66,7 @@ describe('the app, as a researcher uses it', () => {
     await page.locator('input[name="pipeline"][value="dmriprep"]').check();
 
     // The plan shown is the engine's plan for the same choice.
-    const client = createS3Client({ endpoint: moto.endpoint });
+    const client = createS3Client({ endpoint: demo.moto.endpoint });
     const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: expected, client });
     const plan = await study.plan({ includeDerivs: ['dmriprep'], overwrite: false, verify: false });
     const planned = plan.entries.filter((e) => !e.refused);
@@ -105,7 +88,7 @@ describe('the app, as a researcher uses it', () => {
     }
     await shot(page, '04-saved');
     const tree = await readOpfsTree(page, 'picked');
-    const byKey = new Map(files.map((f) => [f.key, bodyBytes(f.body)]));
+    const byKey = new Map(demo.files.map((f) => [f.key, bodyBytes(f.body)]));
     const saved = Object.keys(tree).filter((p) => !p.startsWith('.s3bids/'));
     expect(saved.sort()).toEqual(planned.map((e) => e.localPath).sort());
     for (const e of planned) {
@@ -139,7 +122,7 @@ describe('the app, as a researcher uses it', () => {
     await expect.poll(() => page.locator('[data-field="dims"]').textContent(), { timeout: 120_000 }).toBe(t1.join(' × '));
     await shot(page, '05-inspector');
 
-    expect(browser.pageErrors).toEqual([]);
+    expect(demo.browser.pageErrors).toEqual([]);
     expect(firstRun, 'the first save run completes without failures').toContain('Done.');
   });
 });

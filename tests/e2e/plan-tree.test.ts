@@ -5,11 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
 import { axeFindings } from '#harness/axe.ts';
-import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_SUBJECTS } from '#harness/fixtures/index.ts';
 import { selectSubjects } from '../../src/lib/select/index.ts';
 import { S3BIDSStudy } from '../../src/lib/bids/index.ts';
 import { buildPlanTree } from '../../src/lib/plan/index.ts';
@@ -20,35 +18,25 @@ const BUCKET = 'e2e-plan-tree';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
 
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let browser: Chromium;
+let demo: DemoApp;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
-  browser = await launchChromium({ pickedFolder: 'plan-tree', viewport: { width: 1440, height: 900 } });
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX, browser: { pickedFolder: 'plan-tree', viewport: { width: 1440, height: 900 } } });
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await moto?.stop();
-});
-
+afterAll(() => demo?.stop());
 
 const text = async (page: Page, id: string) => ((await page.getByTestId(id).textContent()) ?? '').replace(/\s+/g, ' ').trim();
 
 describe('the plan tree', () => {
   it('lists each chosen subject with bytes, opens to files with states, agrees with the save report, and marks the report out of date', async () => {
-    const page = browser.page;
+    const page = demo.browser.page;
     const expected = selectSubjects(DEMO_SUBJECTS, 3, 42).subjects;
-    await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}&n=3&seed=42&derivs=all`);
+    await page.goto(`${demo.studyUrl}&n=3&seed=42&derivs=all`);
     await expect.poll(() => page.getByTestId('selected-ids').textContent(), { timeout: 120_000 }).toBe(expected.join(', '));
 
     // The engine's plan for the same choice, grouped by the same tree.
-    const client = createS3Client({ endpoint: moto.endpoint });
+    const client = createS3Client({ endpoint: demo.moto.endpoint });
     const study = await S3BIDSStudy.open({ bucket: BUCKET, s3Prefix: PREFIX, subjects: expected, client });
     const plan = await study.plan({ includeDerivs: true, overwrite: false, verify: false });
     const tree = buildPlanTree(plan);
@@ -142,6 +130,6 @@ describe('the plan tree', () => {
     await seed.fill('42');
     await seed.press('Tab');
     await expect.poll(() => page.getByTestId('report-stale').count()).toBe(0);
-    expect(browser.pageErrors).toEqual([]);
+    expect(demo.browser.pageErrors).toEqual([]);
   });
 });

@@ -5,31 +5,23 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
 import { axeFindings } from '#harness/axe.ts';
 import { launchChromium } from '#harness/chromium.ts';
-import { DEMO_PARTICIPANTS, DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { startDemoApp, type DemoApp } from '#harness/demo-app.ts';
+import { DEMO_PARTICIPANTS, DEMO_SUBJECTS } from '#harness/fixtures/index.ts';
 
 const BUCKET = 'e2e-plots';
 const PREFIX = 'studies/demo';
 const ARTIFACTS = 'test-artifacts';
 
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let studyUrl: string;
+let demo: DemoApp;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
-  studyUrl = `${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}`;
+  // Each test launches its own Chromium at its screen size.
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX, browser: false });
 });
-afterAll(async () => {
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
 /** A plot's hidden table: bar label → [all, filtered, chosen]. */
 const plotTable = (page: Page, column: string) =>
@@ -46,7 +38,7 @@ describe('participants plots', () => {
     const b = await launchChromium({ viewport: { width: 1440, height: 900 } });
     try {
       const page = b.page;
-      await page.goto(studyUrl);
+      await page.goto(demo.studyUrl);
       await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
       await expect.poll(() => page.locator('.card[data-column="sex"] canvas').count(), { timeout: 120_000 }).toBeGreaterThan(0);
       const F = count((r) => r.sex === 'F');
@@ -84,7 +76,7 @@ describe('participants plots', () => {
         try {
           const page = b.page;
           await page.emulateMedia({ colorScheme: scheme });
-          await page.goto(studyUrl);
+          await page.goto(demo.studyUrl);
           await expect.poll(() => page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
           await expect.poll(() => page.locator('.summaries .card').count(), { timeout: 120_000 }).toBeGreaterThan(1);
           await expect.poll(() => page.locator('.card canvas').count(), { timeout: 120_000 }).toBe(await page.locator('.summaries .card').count());

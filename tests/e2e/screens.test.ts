@@ -3,37 +3,27 @@
 // link, focus kept when panels open and close and when a save ends, and the save's progress in the tab title.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startMoto, type Moto } from '#harness/moto.ts';
-import { serveDist } from '#harness/app.ts';
 import { axeFindings } from '#harness/axe.ts';
 import { launchChromium, type Chromium } from '#harness/chromium.ts';
-import { DEMO_SUBJECTS, demoStudy, seedFiles } from '#harness/fixtures/index.ts';
+import { startDemoApp, waitForDemo, type DemoApp } from '#harness/demo-app.ts';
 
 const BUCKET = 'e2e-screens';
 const PREFIX = 'studies/demo';
 const WIDTHS = [390, 768, 1440] as const;
 
-let moto: Moto;
-let app: Awaited<ReturnType<typeof serveDist>>;
-let studyUrl: string;
+let demo: DemoApp;
 
 beforeAll(async () => {
-  [moto, app] = await Promise.all([startMoto(), serveDist()]);
-  await moto.createBucket(BUCKET);
-  await seedFiles(moto, BUCKET, PREFIX, await demoStudy());
-  studyUrl = `${app.url}#study=${encodeURIComponent(`${moto.endpoint}/${BUCKET}/${PREFIX}`)}`;
+  // Each test launches its own Chromium at its screen size and colour scheme.
+  demo = await startDemoApp({ bucket: BUCKET, prefix: PREFIX, browser: false });
 });
-afterAll(async () => {
-  await app?.close();
-  await moto?.stop();
-});
+afterAll(() => demo?.stop());
 
 async function openOn(width: number, scheme: 'light' | 'dark' = 'light'): Promise<Chromium> {
   const b = await launchChromium({ viewport: { width, height: width < 500 ? 844 : 900 }, pickedFolder: `screens-${width}-${scheme}` });
   await b.page.emulateMedia({ colorScheme: scheme });
-  await b.page.goto(studyUrl);
-  await expect.poll(() => b.page.getByTestId('count-subjects').textContent(), { timeout: 120_000 }).toBe(String(DEMO_SUBJECTS.length));
-  await expect.poll(() => b.page.locator('[role=row][data-id]').count()).toBeGreaterThan(0);
+  await b.page.goto(demo.studyUrl);
+  await waitForDemo(b.page);
   return b;
 }
 
