@@ -3,6 +3,7 @@
 import type { ObjectInfo } from '../s3/types.ts';
 import { firstSegment, relativeKey, subjectIdOf, type Flavour } from '../s3/keys.ts';
 import { compareCodePoints as byCodePoint } from '../select/compare.ts';
+import { PAUSE_EVERY, runNow, type Sliced } from '../slices/index.ts';
 
 export type { Flavour };
 
@@ -44,8 +45,15 @@ export function placeOf(rel: string, flavour: Flavour): KeyPlace {
 
 /** Pipelines present in a set of keys (BIDS: folders under derivatives/; HBN: folders under derivatives/<subject>/). */
 export function pipelinesIn(keys: Iterable<ObjectInfo>, prefix: string, flavour: Flavour): string[] {
+  return runNow(pipelinesInSteps(keys, prefix, flavour));
+}
+
+/** `pipelinesIn`, pausing now and then (src/lib/slices): a pass over every key of a big study. */
+export function* pipelinesInSteps(keys: Iterable<ObjectInfo>, prefix: string, flavour: Flavour): Sliced<string[]> {
   const found = new Set<string>();
+  let n = 0;
   for (const o of keys) {
+    if (++n % PAUSE_EVERY === 0) yield;
     const rel = relativeKey(o.key, prefix);
     if (rel === undefined) continue;
     const p = placeOf(rel, flavour);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { isS3BIDSError } from '../errors/index.ts';
 import type { StudyListing } from '../s3/types.ts';
 import { StudyIndex, buildStudyIndex, describePipeline } from './study-index.ts';
+import { pipelinesIn, pipelinesInSteps } from './layout.ts';
+import { PAUSE_EVERY } from '../slices/index.ts';
 import { hbnScaleStudy } from '#harness/fixtures/hbn-scale.ts';
 
 /** A listing as `listStudy` returns it: keys in S3 order, the top level split out. */
@@ -366,5 +368,18 @@ describe('an index built and planned in slices', () => {
     }
     const refused = index.plan([first]).entries.filter((e) => e.refused);
     expect(refused.map((e) => e.localPath)).toEqual([`${first}/anat/extra_t1w.json`]);
+  });
+});
+
+describe('finding the pipelines of a big study', () => {
+  it('pauses every PAUSE_EVERY keys, and finds what the pass at once finds', () => {
+    const keys = hbnScaleStudy(30).files.map((f) => ({ key: `site/${f.key}`, size: 1, etag: 'e' }));
+    const steps = pipelinesInSteps(keys, 'site', 'bids');
+    let pauses = 0;
+    let r = steps.next();
+    for (; !r.done; r = steps.next()) pauses++;
+    expect(pauses).toBe(Math.floor(keys.length / PAUSE_EVERY));
+    expect(r.value).toEqual(pipelinesIn(keys, 'site', 'bids'));
+    expect(r.value.length).toBeGreaterThan(0);
   });
 });

@@ -10,7 +10,7 @@ import type { ObjectInfo, StudyListing } from '../s3/types.ts';
 import { sortCodePoints } from '../select/compare.ts';
 import { ENTITY_FACETS, facetValue, keyEntities, type KeyEntities } from './entities.ts';
 import { pipelineIncluded, resolveOptions, topLevelTaken } from './filters.ts';
-import { pipelineFiles as pipelineFilesIn, pipelinesIn, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
+import { pipelineFiles as pipelineFilesIn, pipelinesInSteps, placeOf, type KeyPlace, type SubjectKeys } from './layout.ts';
 import { hbnDatasetDescription, planSteps } from './planner.ts';
 import { describePipeline, type PipelineDescription } from './description.ts';
 
@@ -123,7 +123,7 @@ function checkLayout(layout: { flavour: Flavour; site?: string }): StudyLayout {
 function* buildSteps(parts: IndexParts, layout: StudyLayout): Sliced<Built> {
   const prefix = normalisePrefix(parts.prefix);
   const flavour = layout.flavour;
-  const pipelineNames = parts.pipelines ? sortCodePoints(new Set(parts.pipelines)) : pipelinesIn(parts.keys, prefix, flavour);
+  const pipelineNames = parts.pipelines ? sortCodePoints(new Set(parts.pipelines)) : yield* pipelinesInSteps(parts.keys, prefix, flavour);
   const pipelineTotals = new Map(pipelineNames.map((p) => [p, { files: 0, bytes: 0 }]));
   const bySubject = new Map<string, SubjectData>();
   const subjectData = (id: string) => {

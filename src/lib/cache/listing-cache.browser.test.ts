@@ -97,4 +97,46 @@ describe('listing cache in IndexedDB (Chromium)', () => {
     expect(await cache.get('http://127.0.0.1:9000', 'b', 'ds')).toBeUndefined();
     expect(warnings).toHaveLength(1);
   });
+
+  it('writes from a worker, off the page\'s thread, and the page reads every key back', async () => {
+    const made: string[] = [];
+    const PageWorker = globalThis.Worker;
+    globalThis.Worker = class extends PageWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        made.push(options?.name ?? '');
+      }
+    };
+    try {
+      const cache = new ListingCache({ store: idbListingStore() });
+      await cache.clear();
+      const l = listing(12_000);
+      expect(await cache.put(l)).toBe(true);
+      expect(made).toEqual(['listing cache']);
+      const copy = await new ListingCache({ store: idbListingStore(DB_NAME, STORE_NAME, { writer: 'page' }) }).get('http://127.0.0.1:9000', 'b', 'ds');
+      expect(copy?.listing.keys).toEqual(l.keys);
+    } finally {
+      globalThis.Worker = PageWorker;
+    }
+  });
+
+  it('keeps the name of a failed write from the worker, as a write on the page would, and warns', async () => {
+    // A database without the object store: every write fails with NotFoundError.
+    const name = 's3bids-test-no-store';
+    await new Promise<void>((resolve, reject) => {
+      const req = indexedDB.open(name, 1);
+      req.onsuccess = () => (req.result.close(), resolve());
+      req.onerror = () => reject(req.error);
+    });
+    const failed = async (writer: 'worker' | 'page') => {
+      const e = await idbListingStore(name, 'listings', { writer }).set('k', { a: 1 }).then(() => undefined, (err: unknown) => err);
+      return (e as Error | undefined)?.name;
+    };
+    expect(await failed('worker')).toBe('NotFoundError');
+    expect(await failed('page')).toBe('NotFoundError');
+    const warnings: string[] = [];
+    const cache = new ListingCache({ store: idbListingStore(name, 'listings'), onWarning: (m) => warnings.push(m) });
+    expect(await cache.put(listing(2))).toBe(false);
+    expect(warnings).toEqual(['The listing could not be cached (storage full or unavailable); the app works without it.']);
+  });
 });

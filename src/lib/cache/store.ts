@@ -12,14 +12,44 @@ export interface ListingStore {
 export const DB_NAME = 's3bids';
 export const STORE_NAME = 'listings';
 
-/** The browser's store: database 's3bids', object store 'listings'. Opened on first use, not on import. */
-export function idbListingStore(dbName = DB_NAME, storeName = STORE_NAME): ListingStore {
+export interface WriteRequest {
+  dbName: string;
+  storeName: string;
+  key: string;
+  value: unknown;
+}
+
+export type WriteReply = { type: 'done' } | { type: 'error'; name: string; message: string };
+
+/**
+ * Puts one value from a worker (write.worker.ts): the worker's thread, not the page's, pays for IndexedDB's
+ * copy of a big listing. Its failures keep their names (QuotaExceededError…), as a put on the page would.
+ */
+function setFromWorker(req: WriteRequest): Promise<void> {
+  const worker = new Worker(new URL('./write.worker.ts', import.meta.url), { type: 'module', name: 'listing cache' });
+  return new Promise<void>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<WriteReply>) => {
+      const m = e.data;
+      if (m.type === 'done') resolve();
+      else reject(Object.assign(new Error(m.message), { name: m.name }));
+    };
+    worker.onerror = (e) => reject(new Error(`The listing cache's writer stopped: ${e.message || 'unknown error'}`));
+    worker.postMessage(req);
+  }).finally(() => worker.terminate());
+}
+
+/**
+ * The browser's store: database 's3bids', object store 'listings'. Opened on first use, not on import.
+ * Writes go through a worker where there are workers (`writer: 'worker'`, the default), else on the page.
+ */
+export function idbListingStore(dbName = DB_NAME, storeName = STORE_NAME, opts: { writer?: 'worker' | 'page' } = {}): ListingStore {
   let store: UseStore | undefined;
   // createStore touches `indexedDB` lazily, but a missing global should fail inside the call, not here.
   const s = () => (store ??= createStore(dbName, storeName));
+  const inWorker = (opts.writer ?? 'worker') === 'worker' && typeof Worker !== 'undefined';
   return {
     get: (key) => get(key, s()),
-    set: (key, value) => set(key, value, s()),
+    set: (key, value) => (inWorker ? setFromWorker({ dbName, storeName, key, value }) : set(key, value, s())),
     delete: (key) => del(key, s()),
     clear: () => clear(s()),
     keys: async () => (await keys(s())).map(String),

@@ -32,6 +32,22 @@ describe('sliced work', () => {
     expect(during).toBe(0);
   });
 
+  it('gives a task to others before its first slice and after its last', async () => {
+    // Without these pauses, the caller's work just before and just after would share a task with a slice.
+    const order: string[] = [];
+    setTimeout(() => order.push('task queued before'), 0);
+    const done = runSliced(
+      (function* () {
+        order.push('first slice');
+        setTimeout(() => order.push('task queued in the last slice'), 0);
+        return 1;
+      })(),
+    ).then(() => order.push('caller continues'));
+    order.push('caller, same task');
+    await done;
+    expect(order).toEqual(['caller, same task', 'task queued before', 'first slice', 'task queued in the last slice', 'caller continues']);
+  });
+
   it('stops at a pause point when cancelled', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -30,13 +30,22 @@ export interface SliceOptions {
   signal?: AbortSignal;
 }
 
-/** Runs the work in slices of about `budgetMs`, letting other tasks run between them. */
+/**
+ * Runs the work in slices of about `budgetMs`, letting other tasks run between them. It also pauses before
+ * the first slice and after the last: what the caller ran before (often the last slice of other work) and
+ * runs after (the next sliced work's first slice) would otherwise share a task with a slice of this.
+ */
 export async function runSliced<T>(work: Sliced<T>, opts: SliceOptions = {}): Promise<T> {
   const budget = opts.budgetMs ?? 40;
+  await nextTask();
+  opts.signal?.throwIfAborted();
   let start = performance.now();
   for (;;) {
     const r = work.next();
-    if (r.done) return r.value;
+    if (r.done) {
+      await nextTask();
+      return r.value;
+    }
     if (performance.now() - start >= budget) {
       await nextTask();
       opts.signal?.throwIfAborted();
