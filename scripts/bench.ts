@@ -73,7 +73,7 @@ async function stage(name: string, fn: () => Promise<void>): Promise<void> {
 const NAMES = [
   'list-1000x25', 'list-1000x25-vs-single-pass', 'list-nonsub-2000-folders', 'list-cached-revisit', 'save-small-vs-sequential', 'save-small-vs-ceiling',
   'save-big-vs-ceiling', 'save-small-vs-awscli', 'save-big-vs-awscli', 'save-small-hosts-1', 'save-small-hosts-2',
-  'save-small-hosts-4', 'save-small-hosts-8', 'save-small-vs-awscli-100ms', 'save-1gb-heap-growth', 'initial-js-gzip',
+  'save-small-hosts-4', 'save-small-hosts-8', 'save-small-vs-awscli-100ms', 'save-small-hosts-8-vs-ceiling', 'save-1gb-heap-growth', 'initial-js-gzip',
   'participants-10k-parse', 'participants-10k-render', 'participants-10k-filter', 'participants-10k-filter-paint',
   'participants-10k-sort-paint', 'participants-100k-parse', 'nifti-header-bytes', 'faults-2000-files',
   'plan-tree-25k-render',
@@ -85,7 +85,7 @@ const GROUP_OF: Record<string, string> = {
   'list-cached-revisit': 'cached revisit',
   'save-small-vs-sequential': 'saving', 'save-small-vs-ceiling': 'saving', 'save-big-vs-ceiling': 'saving',
   'save-small-vs-awscli': 'saving', 'save-big-vs-awscli': 'saving', 'save-small-hosts-1': 'saving',
-  'save-small-hosts-2': 'saving', 'save-small-hosts-4': 'saving', 'save-small-hosts-8': 'saving', 'save-small-vs-awscli-100ms': 'saving', 'save-1gb-heap-growth': '1 GB heap',
+  'save-small-hosts-2': 'saving', 'save-small-hosts-4': 'saving', 'save-small-hosts-8': 'saving', 'save-small-vs-awscli-100ms': 'saving', 'save-small-hosts-8-vs-ceiling': 'saving', 'save-1gb-heap-growth': '1 GB heap',
   'initial-js-gzip': 'participants and bundle', 'participants-10k-parse': 'participants and bundle',
   'participants-10k-render': 'participants and bundle', 'participants-10k-filter': 'participants and bundle',
   'participants-10k-filter-paint': 'participants and bundle', 'participants-10k-sort-paint': 'participants and bundle',

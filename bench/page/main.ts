@@ -72,9 +72,13 @@ const api = {
     return { ms, files: report.downloaded, failed: report.failed.length, bytes: report.bytes };
   },
 
-  /** The ceiling: a minimal fetch → pipeTo loop at the same concurrency, flat file names, nothing else. */
-  async ceiling(w: Where & { dir: string; concurrency: number }) {
+  /**
+   * The ceiling: a minimal fetch → pipeTo loop at the same concurrency, flat file names, nothing else;
+   * with `mirrors`, requests go round the hosts in turn.
+   */
+  async ceiling(w: Where & { dir: string; concurrency: number; mirrors?: string[] }) {
     const client = createS3Client({ endpoint: w.endpoint });
+    const hosts = [client, ...(w.mirrors ?? []).map((endpoint) => createS3Client({ endpoint }))];
     const objects = await listAll(client, w.bucket, `${w.prefix}/`);
     const dir = await opfsDir(w.dir);
     const signal = fresh();
@@ -83,8 +87,9 @@ const api = {
     let bytes = 0;
     const worker = async () => {
       while (next < objects.length && !signal.aborted) {
-        const o = objects[next++]!;
-        const res = await fetch(objectUrl(client, w.bucket, o.key), { cache: 'no-store', signal });
+        const i = next++;
+        const o = objects[i]!;
+        const res = await fetch(objectUrl(hosts[i % hosts.length]!, w.bucket, o.key), { cache: 'no-store', signal });
         const fh = await dir.getFileHandle(o.key.replace(/\//g, '_'), { create: true });
         await res.body!.pipeTo(await fh.createWritable());
         bytes += o.size;
@@ -92,6 +97,28 @@ const api = {
     };
     await Promise.all(Array.from({ length: w.concurrency }, worker));
     return { ms: performance.now() - t, files: objects.length, failed: 0, bytes };
+  },
+
+  /**
+   * Chromium's own ceiling for small files: `files` files of `size` bytes written from memory into OPFS,
+   * `concurrency` at a time, the way the saver writes each (createWritable, write, close). No network.
+   */
+  async writeOnly(w: { dir: string; files: number; size: number; concurrency: number }) {
+    const dir = await opfsDir(w.dir);
+    const bytes = new Uint8Array(w.size).fill(7);
+    const t = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < w.files) {
+        const i = next++;
+        const fh = await dir.getFileHandle(`f${i}.bin`, { create: true });
+        const out = await fh.createWritable();
+        await out.write(bytes);
+        await out.close();
+      }
+    };
+    await Promise.all(Array.from({ length: w.concurrency }, worker));
+    return { ms: performance.now() - t, files: w.files, failed: 0, bytes: w.files * w.size };
   },
 
   /** Stops the run in progress (its call then settles). */
