@@ -50,7 +50,7 @@ process.on('uncaughtException', (e) => {
 // BENCH_ONLY=saving,listing runs just those groups (for working on one figure; a full run is the record).
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
 const wants = (name: string) => !only || only.includes(name);
-/** A group still running after this is hung, not slow (a full run takes about 23 minutes on 2 quiet cores). */
+/** A group still running after this is hung, not slow (a full run takes about 19 minutes on 2 quiet cores). */
 const GROUP_LIMIT_MS = 45 * 60_000;
 /** One scenario group; a failure is recorded, reported at the end, and the next group still runs. */
 async function stage(name: string, fn: () => Promise<void>): Promise<void> {

@@ -74,7 +74,7 @@ export function writeResults(dir: string, machineText: string, figures: Figure[]
     '',
     `Machine: ${machineText}`,
     '',
-    'Every request goes through a loopback proxy that adds 30 ms (a stand-in for the network to S3) in front of moto.',
+    'Every request goes through a loopback proxy that adds 30 ms (a stand-in for the network to S3) in front of moto, which lists at S3\'s cost (harness/README.md, "The bench\'s moto").',
     'Ratios compare with a reference measured in the same run; absolute numbers are noisy on a shared 2-core machine.',
     '',
     '| figure | ours | reference | ratio | target | result | absolute numbers / notes |',
