@@ -120,6 +120,34 @@ describe('listing cache in IndexedDB (Chromium)', () => {
     }
   });
 
+  it('writes on the page when the worker cannot start or stops', async () => {
+    const PageWorker = globalThis.Worker;
+    const l = listing(50);
+    try {
+      for (const Broken of [
+        class {
+          constructor() {
+            throw new DOMException('Workers are not allowed here.', 'SecurityError');
+          }
+        },
+        // Starts, then fails as a worker whose script the host does not serve would.
+        class extends PageWorker {
+          constructor() {
+            super(URL.createObjectURL(new Blob(['throw new Error("no such script")'], { type: 'text/javascript' })));
+          }
+        },
+      ]) {
+        globalThis.Worker = Broken as unknown as typeof Worker;
+        const cache = new ListingCache({ store: idbListingStore() });
+        await cache.clear();
+        expect(await cache.put(l)).toBe(true);
+        expect((await cache.get('http://127.0.0.1:9000', 'b', 'ds'))?.listing.keys).toEqual(l.keys);
+      }
+    } finally {
+      globalThis.Worker = PageWorker;
+    }
+  });
+
   it('keeps the name of a failed write from the worker, as a write on the page would, and warns', async () => {
     // A database without the object store: every write fails with NotFoundError.
     const name = 's3bids-test-no-store';

@@ -23,17 +23,27 @@ export type WriteReply = { type: 'done' } | { type: 'error'; name: string; messa
 
 /**
  * Puts one value from a worker (write.worker.ts): the worker's thread, not the page's, pays for IndexedDB's
- * copy of a big listing. Its failures keep their names (QuotaExceededError…), as a put on the page would.
+ * copy of a big listing. A put that fails keeps its error's name (QuotaExceededError…), as on the page; a
+ * worker that cannot start or run (a host that does not serve it, a policy that forbids it) hands the put
+ * back to the page: `onPage`.
  */
-function setFromWorker(req: WriteRequest): Promise<void> {
-  const worker = new Worker(new URL('./write.worker.ts', import.meta.url), { type: 'module', name: 'listing cache' });
+function setFromWorker(req: WriteRequest, onPage: () => Promise<void>): Promise<void> {
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./write.worker.ts', import.meta.url), { type: 'module', name: 'listing cache' });
+  } catch {
+    return onPage();
+  }
   return new Promise<void>((resolve, reject) => {
     worker.onmessage = (e: MessageEvent<WriteReply>) => {
       const m = e.data;
       if (m.type === 'done') resolve();
       else reject(Object.assign(new Error(m.message), { name: m.name }));
     };
-    worker.onerror = (e) => reject(new Error(`The listing cache's writer stopped: ${e.message || 'unknown error'}`));
+    worker.onerror = (e) => {
+      e.preventDefault();
+      onPage().then(resolve, reject);
+    };
     worker.postMessage(req);
   }).finally(() => worker.terminate());
 }
@@ -49,7 +59,7 @@ export function idbListingStore(dbName = DB_NAME, storeName = STORE_NAME, opts: 
   const inWorker = (opts.writer ?? 'worker') === 'worker' && typeof Worker !== 'undefined';
   return {
     get: (key) => get(key, s()),
-    set: (key, value) => (inWorker ? setFromWorker({ dbName, storeName, key, value }) : set(key, value, s())),
+    set: (key, value) => (inWorker ? setFromWorker({ dbName, storeName, key, value }, () => set(key, value, s())) : set(key, value, s())),
     delete: (key) => del(key, s()),
     clear: () => clear(s()),
     keys: async () => (await keys(s())).map(String),
