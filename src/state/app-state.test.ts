@@ -6,6 +6,7 @@ import { ParticipantsState } from './participants.svelte.ts';
 import { SelectionState } from './selection.svelte.ts';
 import { OptionsState } from './options.svelte.ts';
 import { decodeQuery, encodeQuery } from './url.ts';
+import { InspectState } from './inspect.svelte.ts';
 import { ListingCache, buildStudyIndex, memoryListingStore, parseParticipants, selectSubjects } from '../lib/index.ts';
 
 const services = createServices({ cache: new ListingCache({ store: memoryListingStore() }) });
@@ -185,5 +186,39 @@ describe('history entries', () => {
     expect(isAnotherStudy('#study=s3%3A%2F%2Fa%2Fx', '#study=s3%3A%2F%2Fb%2Fy')).toBe(true);
     expect(isAnotherStudy('#study=s3%3A%2F%2Fa%2Fx', '#study=s3%3A%2F%2Fa%2Fx&n=3')).toBe(false);
     expect(isAnotherStudy('', '#study=s3%3A%2F%2Fa%2Fx')).toBe(false);
+  });
+});
+
+describe('the inspector on a big study', () => {
+  const listing = (n: number, prefix = 'ds') => ({
+    bucket: 'b',
+    prefix,
+    topFolders: [],
+    topObjects: [],
+    keys: Array.from({ length: n }, (_, i) => ({ key: `${prefix}/sub-${i}/anat/sub-${i}_T${i % 2 ? 1 : 2}w.${i % 3 ? 'nii.gz' : 'json'}`, size: 1, etag: 'e' })),
+    listedAt: '2024-01-01T00:00:00Z',
+  });
+
+  it('gets the study\'s keys mapped once per listing, not on every ask', () => {
+    const app = new AppState(services);
+    app.study.listing = listing(5000);
+    const first = app.inspectSource();
+    expect(first.keys).toHaveLength(5000);
+    expect(first.keys[7]).toBe('ds/sub-7/anat/sub-7_T1w.nii.gz');
+    expect(app.inspectSource().keys).toBe(first.keys);
+    expect(app.inspectSource().planned).toBe(first.planned);
+    app.study.listing = listing(3, 'other');
+    expect(app.inspectSource().keys).toEqual(['other/sub-0/anat/sub-0_T2w.json', 'other/sub-1/anat/sub-1_T1w.nii.gz', 'other/sub-2/anat/sub-2_T2w.nii.gz']);
+  });
+
+  it('finds files by any part of their key, whatever the case, and follows a new listing', () => {
+    const app = new AppState(services);
+    app.study.listing = listing(5000);
+    const inspect = new InspectState(() => app.inspectSource());
+    expect(inspect.find('SUB-4999_t')).toEqual(['ds/sub-4999/anat/sub-4999_T1w.nii.gz']);
+    expect(inspect.find('', 3)).toEqual(['ds/sub-0/anat/sub-0_T2w.json', 'ds/sub-1/anat/sub-1_T1w.nii.gz', 'ds/sub-2/anat/sub-2_T2w.nii.gz']);
+    expect(inspect.find('t2w.json')).toHaveLength(200);
+    app.study.listing = listing(2, 'other');
+    expect(inspect.find('sub-1')).toEqual(['other/sub-1/anat/sub-1_T1w.nii.gz']);
   });
 });

@@ -116,10 +116,19 @@ export class InspectState {
   /** Images and sidecars whose key contains `query` (any case): the planned ones first, then the rest of the study. */
   find(query: string, limit = 200): string[] {
     const src = this.#source();
+    let f = this.#findable;
+    // Built once per study and plan, not per keystroke: a study can hold 76,000 keys.
+    if (!f || f.planned !== src.planned || f.keys !== src.keys) {
+      const all = [...new Set([...(src.planned ?? []), ...src.keys])].filter((k) => INSPECTABLE.test(k));
+      f = this.#findable = { planned: src.planned, keys: src.keys, all, lower: all.map((k) => k.toLowerCase()) };
+    }
     const q = query.trim().toLowerCase();
-    const all = [...new Set([...(src.planned ?? []), ...src.keys])];
-    return all.filter((k) => INSPECTABLE.test(k) && (!q || k.toLowerCase().includes(q))).slice(0, limit);
+    if (!q) return f.all.slice(0, limit);
+    const out: string[] = [];
+    for (let i = 0; i < f.all.length && out.length < limit; i++) if (f.lower[i]!.includes(q)) out.push(f.all[i]!);
+    return out;
   }
+  #findable: { planned: readonly string[] | undefined; keys: readonly string[]; all: string[]; lower: string[] } | undefined;
 
   /** A key as the file list shows it: relative to the study. */
   nameOf(key: string): string {
