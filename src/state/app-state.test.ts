@@ -191,6 +191,7 @@ describe('history entries', () => {
 
 describe('the inspector on a big study', () => {
   const listing = (n: number, prefix = 'ds') => ({
+    endpoint: 'http://127.0.0.1:9',
     bucket: 'b',
     prefix,
     topFolders: [],
