@@ -71,6 +71,12 @@ export class StudyState {
     this.#participants = participants;
   }
 
+  /** Whether the open study is addressed path-style: asked for, or by default for a custom endpoint (src/lib/s3/client.ts). */
+  get pathStyle(): boolean {
+    const loc = this.location;
+    return loc ? (loc.forcePathStyle ?? loc.endpoint !== undefined) : false;
+  }
+
   get hasCredentials() {
     return this.#credentials !== undefined;
   }
