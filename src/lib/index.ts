@@ -12,6 +12,7 @@ export { S3BIDSError, isS3BIDSError, type S3BIDSErrorCode } from './errors/index
 // S3 access (pyAFQ: get_s3_client, _get_matching_s3_keys)
 export {
   createS3Client,
+  pathStyleOf,
   clientInfo,
   HostPool,
   hostPool,

@@ -11,6 +11,7 @@ import {
   parseLocation,
   missingMarkersFromReadme,
   nextTask,
+  pathStyleOf,
   parseParticipantsOffThread,
   relativeKey,
   TEXT_CAP_BYTES,
@@ -71,10 +72,9 @@ export class StudyState {
     this.#participants = participants;
   }
 
-  /** Whether the open study is addressed path-style: asked for, or by default for a custom endpoint (src/lib/s3/client.ts). */
+  /** Whether the open study is addressed path-style: asked for, or by default for a custom endpoint. */
   get pathStyle(): boolean {
-    const loc = this.location;
-    return loc ? (loc.forcePathStyle ?? loc.endpoint !== undefined) : false;
+    return this.location ? pathStyleOf(this.location) : false;
   }
 
   get hasCredentials() {

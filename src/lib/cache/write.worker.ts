@@ -11,6 +11,8 @@ self.onmessage = async (e: MessageEvent<WriteRequest>) => {
     await set(key, value, createStore(dbName, storeName));
     post({ type: 'done' });
   } catch (err) {
-    post({ type: 'error', name: err instanceof Error || err instanceof DOMException ? err.name : 'Error', message: err instanceof Error || err instanceof DOMException ? err.message : String(err) });
+    // IndexedDB fails with DOMExceptions (QuotaExceededError, NotFoundError…), which are Errors.
+    const e = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'error', name: e.name, message: e.message });
   }
 };

@@ -26,6 +26,11 @@ const PREFLIGHT_HEADERS = ['x-amz-user-agent', 'amz-sdk-request', 'amz-sdk-invoc
 
 const NO_AUTH = 'smithy.api#noAuth';
 
+/** Whether a location is addressed path-style: when asked, and by default for a custom endpoint. */
+export function pathStyleOf(o: { endpoint?: string | undefined; forcePathStyle?: boolean | undefined }): boolean {
+  return o.forcePathStyle ?? o.endpoint !== undefined;
+}
+
 /**
  * A client for S3 or an S3-compatible server (pyAFQ: `get_s3_client`). Anonymous clients send unsigned
  * requests with no header that would force a CORS preflight, so public buckets work from a browser.
@@ -40,7 +45,7 @@ export function createS3Client(opts: S3ClientOptions = {}): S3Client {
   }
   const region = opts.region ?? 'us-east-1';
   const endpoint = opts.endpoint?.replace(/\/+$/, '');
-  const forcePathStyle = opts.forcePathStyle ?? endpoint !== undefined;
+  const forcePathStyle = pathStyleOf({ endpoint, forcePathStyle: opts.forcePathStyle });
   const client = new S3Client({
     region,
     ...(endpoint ? { endpoint } : {}),

@@ -2,7 +2,7 @@
 // way), objects, location parsing, and the rules for how a study's keys are written (keys.ts).
 // Depends on errors/ and select/ (code point order) only.
 export * from './types.ts';
-export { createS3Client, clientInfo, objectUrl, encodeKey, bucketRegion, siblingClient, type ClientInfo } from './client.ts';
+export { createS3Client, pathStyleOf, clientInfo, objectUrl, encodeKey, bucketRegion, siblingClient, type ClientInfo } from './client.ts';
 export { HostPool, hostPool, hostsFor, awsHosts, isNoAnswer, type HostSpec, type Lease } from './host-pool.ts';
 export { explainNoAnswer } from './reach.ts';
 export { listKeys, listAll, listLevel, stripEtag, type ListOptions, type Level } from './list.ts';
