@@ -21,3 +21,11 @@ it('keeps NiiVue out of the JavaScript loaded at start, and the start under 150 
   const gz = initial.reduce((n, f) => n + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0) / 1024;
   expect(gz).toBeLessThanOrEqual(150);
 });
+
+it("parses S3's XML with the AWS SDK's scanner, not DOMParser, in the build (vite.config.ts)", () => {
+  const chunks = readdirSync(join(DIST, 'assets')).filter((f) => f.endsWith('.js')).map((f) => read(`assets/${f}`));
+  // The SDK's XML reader is in the build, and it is the scanner (its error messages), not the DOM walk.
+  expect(chunks.some((c) => c.includes('ListObjectsV2'))).toBe(true);
+  expect(chunks.some((c) => c.includes('@aws-sdk XML parse error'))).toBe(true);
+  for (const c of chunks) expect(c).not.toMatch(/\bDOMParser\b/);
+});

@@ -44,3 +44,25 @@ it('signed requests ask for no-store too', async () => {
   expect(modes.length).toBeGreaterThanOrEqual(1);
   expect(new Set(modes)).toEqual(new Set(['no-store']));
 });
+
+it("parses S3's XML without DOMParser: the SDK's own scanner, entities and odd keys kept (vite.config.ts)", async () => {
+  const names = ['a&b <c>.txt', "q'uo\"te.json", 'ünï €.tsv', 'cr\r.txt'];
+  await commands.s3Seed('client-xml', 'p/', names.map((name) => ({ name, size: 3 })));
+  const client = createS3Client({ endpoint: inject('motoEndpoint') });
+  // The prototype, not the global: a parser made before this test (the SDK keeps one) is caught too.
+  const real = DOMParser.prototype.parseFromString;
+  let asked = 0;
+  DOMParser.prototype.parseFromString = function (...args: Parameters<typeof real>) {
+    asked++;
+    return real.apply(this, args);
+  };
+  try {
+    const listed = await listAll(client, 'client-xml', 'p/');
+    expect(listed.map((k) => k.key).sort()).toEqual(names.map((n) => `p/${n}`).sort());
+    // ETags come quoted as `&quot;…&quot;` in the XML: decoded, then stripped to 32 hex digits.
+    for (const k of listed) expect(k.etag).toMatch(/^[0-9a-f]{32}$/);
+  } finally {
+    DOMParser.prototype.parseFromString = real;
+  }
+  expect(asked).toBe(0);
+});
