@@ -111,6 +111,21 @@ describe('listStudy against moto', () => {
     }
   });
 
+  it('shares one cancel signal among 40 requests in flight without a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const got = await listStudy(anon(), BUCKET, 'big', { concurrency: 40, signal: new AbortController().signal });
+      expect(got.keys.length).toBe(big.length);
+      // Node emits warnings on a later tick.
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('equals one sequential pass on awkward keys, with the top level split out', async () => {
     const c = anon();
     const want = await listAll(c, BUCKET, 'aw/');

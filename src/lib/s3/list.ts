@@ -57,7 +57,9 @@ async function page(
         ...(opts.delimiter ? { Delimiter: opts.delimiter } : {}),
         ...(token ? { ContinuationToken: token } : opts.startAfter ? { StartAfter: opts.startAfter } : {}),
       }),
-      opts.signal ? { abortSignal: opts.signal } : {},
+      // A signal of its own per request: the SDK listens on the signal it is given while the request is
+      // open, and a study's listing shares one signal among more requests than Node's listener limit.
+      opts.signal ? { abortSignal: AbortSignal.any([opts.signal]) } : {},
     );
   } catch (e) {
     throwIfAborted(opts.signal);
