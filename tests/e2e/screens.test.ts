@@ -103,7 +103,8 @@ describe('every screen', () => {
       await page.keyboard.press('Tab');
       expect(await focused()).toBe('Skip to the study');
       await page.keyboard.press('Enter');
-      expect(await focused()).toBe('main');
+      // A study is open: past the picker, onto its overview.
+      expect(await focused()).toBe('overview-title');
 
       await page.getByRole('button', { name: /Look at files before downloading/ }).click();
       await expect.poll(focused).toBe('inspector-top');
