@@ -50,3 +50,14 @@ export function formatValue(v: unknown): string {
   const s = JSON.stringify(v);
   return s.length > 120 ? s.slice(0, 117) + '…' : s;
 }
+
+/**
+ * `text` as it fits in `room` (pixels, as `width` measures them): whole when it fits, else cut and ended
+ * with "…", keeping at least its first character.
+ */
+export function fitText(text: string, room: number, width: (t: string) => number): string {
+  if (width(text) <= room) return text;
+  let k = text.length - 1;
+  while (k > 1 && width(`${text.slice(0, k)}…`) > room) k--;
+  return `${text.slice(0, Math.max(1, k))}…`;
+}
