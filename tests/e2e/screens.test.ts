@@ -121,6 +121,30 @@ describe('every screen', () => {
     }
   });
 
+  it('says when the participants table hides columns past its edge, and on which side', async () => {
+    const b = await openOn(390);
+    const page = b.page;
+    const cue = page.getByTestId('table-scroll-cue');
+    const table = page.locator('.participants .table');
+    try {
+      // Nine columns do not fit on a phone: the cue points right, and the right edge fades.
+      await expect.poll(() => cue.textContent()).toMatch(/^More columns to the right/);
+      expect(await page.locator('.table-frame.more-right').count()).toBe(1);
+      await table.evaluate((e) => (e.scrollLeft = e.scrollWidth));
+      await expect.poll(() => cue.textContent()).toMatch(/^More columns to the left/);
+      expect(await page.locator('.table-frame.more-right').count()).toBe(0);
+      // Columns that all fit (here narrowed by a style, since nine do not fit beside the side panel even
+      // at 1600 px): no cue at all.
+      await page.addStyleTag({
+        content: '.participants .head, .participants .body { min-width: 0 !important; } .participants .head, .participants .row { grid-template-columns: repeat(10, minmax(0, 1fr)) !important; }',
+      });
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await expect.poll(() => cue.count()).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+
   it('shows the save in the tab title, says when it ends, and never drops focus to the page', async () => {
     const b = await openOn(1440);
     const page = b.page;
