@@ -6,6 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '..');
 const SELF = relative(SRC, import.meta.filename);
+/** Files that name a sink only to prove it is never called, each with the one sink it may name. */
+const CHECKS_ABSENCE: Record<string, string> = {
+  // Counts the SDK's calls to DOMParser while it lists, and expects none (vite.config.ts).
+  [join('lib', 's3', 'client.browser.test.ts')]: 'DOMParser',
+};
 
 const SINKS: [string, RegExp][] = [
   ['{@html}', /\{\s*@html\b/],
@@ -41,7 +46,11 @@ describe('no raw HTML in the app', () => {
   it('no .svelte or .ts file under src uses one', () => {
     const files = sourceFiles(SRC).filter((f) => relative(SRC, f) !== SELF);
     expect(files.filter((f) => f.endsWith('.svelte')).length).toBeGreaterThan(10);
-    const found = files.flatMap((f) => sinksIn(readFileSync(f, 'utf8')).map((hit) => `${relative(SRC, f)}:${hit}`));
+    const found = files.flatMap((f) =>
+      sinksIn(readFileSync(f, 'utf8'))
+        .filter((hit) => !hit.endsWith(`: ${CHECKS_ABSENCE[relative(SRC, f)]}`))
+        .map((hit) => `${relative(SRC, f)}:${hit}`),
+    );
     expect(found).toEqual([]);
   });
 });

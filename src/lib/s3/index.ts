@@ -1,7 +1,7 @@
 // S3 access: the client, listing (one level, whole prefix, a whole study in parallel, pyAFQ's per-subject
 // way), objects, location parsing, and the rules for how a study's keys are written (keys.ts).
 // Depends on errors/ and select/ (code point order) only. In the page the AWS SDK reads S3's XML with its own
-// scanner rather than DOMParser, five times cheaper for the main thread (vite.config.ts).
+// scanner rather than the browser's DOM parser, five times cheaper for the main thread (vite.config.ts).
 export * from './types.ts';
 export { createS3Client, pathStyleOf, clientInfo, objectUrl, encodeKey, bucketRegion, siblingClient, type ClientInfo } from './client.ts';
 export { HostPool, hostPool, hostsFor, awsHosts, isNoAnswer, type HostSpec, type Lease } from './host-pool.ts';
