@@ -10,6 +10,7 @@ import Inspector from './Inspector.svelte';
 const B = 'inspect-browser';
 const P = 'ds';
 const BOLD = `${P}/sub-01/func/sub-01_task-rest_bold.nii`;
+const T1W = `${P}/sub-01/anat/sub-01_T1w.nii`;
 let endpoint: string;
 let dir: FileSystemDirectoryHandle;
 let state: InspectState;
@@ -42,6 +43,8 @@ beforeAll(async () => {
   await formPost(`${P}/task-rest_bold.json`, '{"TaskName": "rest", "RepetitionTime": 2}');
   await formPost(`${P}/sub-01/sub-01_task-rest_bold.json`, '{"EchoTime": 0.03}');
   await formPost(`${P}/sub-01/func/sub-01_task-rest_bold.json`, '{"RepetitionTime": 1.5}');
+  await formPost(T1W, encodeNifti({ dims: [4, 4, 4], datatype: 'int16', pixdim: [1, 1, 1] }));
+  await formPost(`${P}/sub-01/anat/sub-01_T1w.json`, '{"EchoTime": 0.00298}');
   const client = createS3Client({ endpoint });
   const keys = (await listAll(client, B, `${P}/`)).map((o) => o.key);
   const root = await navigator.storage.getDirectory();
@@ -62,9 +65,23 @@ describe('Inspector', () => {
     expect(text('[data-field="tr"]')).toBe('1.5 s');
     expect(text('[data-field="description"]')).toBe('rest run');
     expect(document.querySelectorAll('.affine tr')).toHaveLength(4);
-    expect(cells('tr[data-field="RepetitionTime"]')).toEqual(['RepetitionTime', '1.5', `${P}/sub-01/func/sub-01_task-rest_bold.json`]);
-    expect(cells('tr[data-field="EchoTime"]')).toEqual(['EchoTime', '0.03', `${P}/sub-01/sub-01_task-rest_bold.json`]);
-    expect(cells('tr[data-field="TaskName"]')).toEqual(['TaskName', '"rest"', `${P}/task-rest_bold.json`]);
+    // Each field names its file relative to the study; the whole key is in the cell's title.
+    expect(cells('tr[data-field="RepetitionTime"]')).toEqual(['RepetitionTime', '1.5', 'sub-01/func/sub-01_task-rest_bold.json']);
+    expect(cells('tr[data-field="EchoTime"]')).toEqual(['EchoTime', '0.03', 'sub-01/sub-01_task-rest_bold.json']);
+    expect(cells('tr[data-field="TaskName"]')).toEqual(['TaskName', '"rest"', 'task-rest_bold.json']);
+    expect(document.querySelector('tr[data-field="EchoTime"] .from')?.getAttribute('title')).toBe(`${P}/sub-01/sub-01_task-rest_bold.json`);
+    expect(document.querySelectorAll('.fields th')).toHaveLength(3);
+  });
+
+  it('leaves out the From column when one sidecar gives every field', async () => {
+    await state.inspect(T1W);
+    await until(() => state.sidecarStatus !== 'loading' && state.sidecar?.files.length === 1);
+    flushSync();
+    expect([...document.querySelectorAll('.fields th')].map((th) => th.textContent)).toEqual(['Field', 'Value']);
+    expect(cells('tr[data-field="EchoTime"]')).toEqual(['EchoTime', '0.00298']);
+    await state.inspect(BOLD);
+    await until(() => state.sidecar?.files.length === 3);
+    flushSync();
   });
 
   it('asks before downloading, loads NiiVue only then, and limits the frames', async () => {
