@@ -40,7 +40,7 @@ it('renders 10,000 participants virtualised, filters and sorts them', async () =
   expect(domRows).toBeLessThan(80);
 
   // Scrolling to the end shows the last participant.
-  await page.locator('.body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.locator('.participants .table').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect.poll(() => page.locator('[role="row"][data-id="sub-10000"]').count()).toBe(1);
 
   // A filter, timed in the page from the click to the next painted frame with the new count.

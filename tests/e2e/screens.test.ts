@@ -133,6 +133,19 @@ describe('every screen', () => {
       await table.evaluate((e) => (e.scrollLeft = e.scrollWidth));
       await expect.poll(() => cue.textContent()).toMatch(/^More columns to the left/);
       expect(await page.locator('.table-frame.more-right').count()).toBe(0);
+      // Scrolled to the last column, each row still shows its tick and participant_id at the table's left
+      // edge.
+      const place = await table.evaluate((t) => {
+        const box = t.getBoundingClientRect();
+        const row = t.querySelector('[role="row"][data-id]')!;
+        const [tick, id] = [...row.querySelectorAll('[role="cell"]')].map((c) => c.getBoundingClientRect());
+        return { tick: tick!.left - box.left, id: id!.left - box.left, idRight: id!.right - box.left, width: box.width, name: row.children[1]!.textContent!.trim() };
+      });
+      expect(place.tick).toBeGreaterThanOrEqual(0);
+      expect(place.tick).toBeLessThan(3);
+      expect(place.id).toBeGreaterThan(place.tick);
+      expect(place.idRight).toBeLessThan(place.width / 2);
+      expect(place.name).toMatch(/^sub-/);
       // Columns that all fit (here narrowed by a style, since nine do not fit beside the side panel even
       // at 1600 px): no cue at all.
       await page.addStyleTag({
