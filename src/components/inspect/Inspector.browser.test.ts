@@ -71,6 +71,7 @@ describe('Inspector', () => {
     expect(cells('tr[data-field="TaskName"]')).toEqual(['TaskName', '"rest"', 'task-rest_bold.json']);
     expect(document.querySelector('tr[data-field="EchoTime"] .from')?.getAttribute('title')).toBe(`${P}/sub-01/sub-01_task-rest_bold.json`);
     expect(document.querySelectorAll('.fields th')).toHaveLength(3);
+    expect(text('.sidecar-panel > p')).toBe('From 3 files, top level first; lower levels override:');
   });
 
   it('leaves out the From column when one sidecar gives every field', async () => {
@@ -78,6 +79,7 @@ describe('Inspector', () => {
     await until(() => state.sidecarStatus !== 'loading' && state.sidecar?.files.length === 1);
     flushSync();
     expect([...document.querySelectorAll('.fields th')].map((th) => th.textContent)).toEqual(['Field', 'Value']);
+    expect(text('.sidecar-panel > p')).toBe('From one file:');
     expect(cells('tr[data-field="EchoTime"]')).toEqual(['EchoTime', '0.00298']);
     await state.inspect(BOLD);
     await until(() => state.sidecar?.files.length === 3);
