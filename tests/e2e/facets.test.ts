@@ -56,6 +56,8 @@ describe('file choices by BIDS entity', () => {
     expect(await facets.locator('fieldset legend').first().textContent()).toBe('Data type');
     const anatFiles = study.index.plan(ids, { entities: { datatype: ['anat'] } }, 'subject').entries.length;
     expect(await entity(page, 'datatype', 'anat').locator('xpath=..').textContent()).toContain(`anat — ${anatFiles} files`);
+    // The size keeps its number and unit on one line (a no-break space between them).
+    expect(await entity(page, 'datatype', 'anat').locator('xpath=..').textContent()).toMatch(/files, [\d.]+\u00a0(B|KB|MB|GB)$/);
 
     await entity(page, 'datatype', 'anat').check();
     // By keyboard: the session box takes focus and Space ticks it.
