@@ -116,6 +116,13 @@ describe('every screen', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
       await expect.poll(focused).toBe('Export…');
+
+      // Tab past the page's last control leaves the page (to the browser's bar); focus is not pulled back.
+      await page.getByRole('button', { name: 'Clear cached listings' }).focus();
+      await page.keyboard.press('Tab');
+      // The app's focus keeper runs on a zero-delay timer; this one is queued after it.
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+      expect(await focused()).toBe('BODY');
     } finally {
       await b.close();
     }
