@@ -41,6 +41,8 @@ describe('exports that finish and stay put', () => {
     expect(existsSync(join(work, 'out/sub-02/b.json'))).toBe(true);
     expect(res.stderr).toContain('1 file(s) failed:');
     expect(res.stderr).toContain('ds/sub-01/fail.json');
+    // printf's formats end in `\n`, written as such: no line break inside a quoted format.
+    expect(script).not.toMatch(/printf '[^']*\n/);
   });
 
   it.each(['..', '.', '-rf', '../../etc', '/abs/path', 'a/../..', '', ' .. '])('the folder named after the study %j is one plain name', (id) => {

@@ -49,8 +49,8 @@ const orRecord = (cmd: string, what: string) => `${cmd} || failed+=(${shellQuote
 /** Lists what failed, and exits non-zero when anything did. */
 const FOOTER = [
   'if [ "${#failed[@]}" -gt 0 ]; then',
-  `  printf '%s file(s) failed:\n' "\${#failed[@]}" >&2`,
-  `  printf '  %s\n' "\${failed[@]}" >&2`,
+  `  printf '%s file(s) failed:\\n' "\${#failed[@]}" >&2`,
+  `  printf '  %s\\n' "\${failed[@]}" >&2`,
   '  exit 1',
   'fi',
 ];
