@@ -26,6 +26,12 @@ beforeAll(async () => {
   await moto.put('e2e-hostile-tsv', 'big/README', 'A study.\n\nMissing values are coded as NA in participants.tsv.\n');
   await moto.put('e2e-hostile-tsv', 'big/dataset_description.json', '{"Name":"big participants","BIDSVersion":"1.8.0"}');
   for (let i = 1; i <= 5; i++) await moto.put('e2e-hostile-tsv', `big/sub-${String(i).padStart(6, '0')}/anat/x_T1w.json`, '{}');
+  // participant_id not first, ids far too long for their column, one of them without data, many columns.
+  const extra = Array.from({ length: 12 }, (_, i) => `measure_${i}`);
+  const odd = [['age', 'participant_id', ...extra].join('\t')];
+  for (let i = 1; i <= 4; i++) odd.push([String(20 + i), `sub-${i}${'x'.repeat(50)}`, ...extra.map((_, k) => String(k))].join('\t'));
+  await moto.put('e2e-hostile-tsv', 'odd/participants.tsv', odd.join('\n') + '\n');
+  for (let i = 1; i <= 3; i++) await moto.put('e2e-hostile-tsv', `odd/sub-${i}${'x'.repeat(50)}/anat/x_T1w.json`, '{}');
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -70,4 +76,33 @@ it('parses a 10 MB+ participants.tsv in a worker, shows progress, and counts the
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
   });
   expect(serious).toEqual([]);
+});
+
+it('shows participant_id first and keeps it in place, whatever column the file puts it in; a long id stays on one line', async () => {
+  const page = browser.page;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${app.url}#study=${encodeURIComponent(`${moto.endpoint}/e2e-hostile-tsv/odd`)}`);
+  await expect.poll(() => page.locator('#participants-title small').textContent(), { timeout: 120_000 }).toContain('4 of 4 shown');
+  const table = page.locator('.participants .table');
+  expect(await table.locator('.head [role="columnheader"]').nth(1).textContent()).toContain('participant_id');
+  await table.evaluate((t) => (t.scrollLeft = t.scrollWidth));
+  await expect.poll(() => page.getByTestId('table-scroll-cue').textContent()).toMatch(/^More columns to the left/);
+  const rows = await table.evaluate((t) => {
+    const box = t.getBoundingClientRect();
+    return [...t.querySelectorAll('[role="row"][data-id]')].map((r) => {
+      const id = r.children[1] as HTMLElement;
+      const b = id.getBoundingClientRect();
+      return { id: r.getAttribute('data-id'), left: b.left - box.left, height: b.height, rowHeight: r.getBoundingClientRect().height, text: id.textContent, title: id.title, badge: id.querySelector('.badge') !== null };
+    });
+  });
+  expect(rows).toHaveLength(4);
+  for (const r of rows) {
+    // In place at the left beside the tick, on one line inside its row, its whole value in the title.
+    expect(r.left).toBeGreaterThan(0);
+    expect(r.left).toBeLessThan(60);
+    expect(r.height).toBeLessThanOrEqual(r.rowHeight);
+    expect(r.title).toBe(r.id);
+    expect(r.text).toContain(r.id!);
+  }
+  expect(rows.filter((r) => r.badge).map((r) => r.id)).toEqual([`sub-4${'x'.repeat(50)}`]);
 });

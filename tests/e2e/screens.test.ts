@@ -153,6 +153,12 @@ describe('every screen', () => {
       expect(place.id).toBeGreaterThan(place.tick);
       expect(place.idRight).toBeLessThan(place.width / 2);
       expect(place.name).toMatch(/^sub-/);
+      // The header's corner above the ticks is as tall as the header, so names scrolled under it stay hidden.
+      const corner = await table.evaluate((t) => {
+        const head = t.querySelector('.head')!;
+        return { cell: head.children[0]!.getBoundingClientRect().height, head: head.getBoundingClientRect().height };
+      });
+      expect(corner.cell).toBeGreaterThanOrEqual(corner.head - 2);
       // Columns that all fit (here narrowed by a style, since nine do not fit beside the side panel even
       // at 1600 px): no cue at all.
       await page.addStyleTag({
